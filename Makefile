@@ -1,0 +1,43 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+# Both create .venv with a Python 3.10-3.12 when it is missing (durable_rules
+# does not import on 3.13) and install the project into it.
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+CLI    := $(VENV)/bin/imr-rules
+STAMP  := $(VENV)/.installed
+
+# First interpreter found that is 3.10, 3.11 or 3.12. pyenv shims for versions
+# that are not active fail to run, so every candidate is actually executed.
+find_python = $(shell for p in $$PYTHON python3.12 python3.11 python3.10 python3 python \
+	$$(ls -d $$HOME/.pyenv/versions/3.1[012]*/bin/python 2>/dev/null); do \
+	[ -n "$$p" ] && "$$p" -c 'import sys; sys.exit(not ((3,10) <= sys.version_info[:2] <= (3,12)))' \
+	>/dev/null 2>&1 && { echo "$$p"; break; }; done)
+
+.PHONY: run test bench clean
+
+$(STAMP): pyproject.toml
+	@set -e; if [ ! -x "$(PY)" ]; then \
+		base="$(find_python)"; \
+		if [ -z "$$base" ]; then echo "error: no Python 3.10-3.12 found (set PYTHON=/path/to/python3.12)" >&2; exit 2; fi; \
+		echo "creating $(VENV) with $$base"; "$$base" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(CLI) evaluate examples/*.yaml
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+	$(CLI) validate
+	$(CLI) backtest tests/historical --min-agreement 1.0
+	$(CLI) test
+	$(CLI) lint
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_evaluate.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,31 @@
+"""Errors meant for people: what is wrong, where, and what to do."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Invalid input (a file, a case, a rule). The CLI prints it and exits 2.
+
+    ``file`` and ``line`` say where (line is 1-based, or None when unknown);
+    ``hint`` says what to do about it.
+    """
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None,
+                 hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.hint = hint
+
+    @property
+    def where(self) -> str:
+        if self.file is None:
+            return ""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def __str__(self) -> str:
+        text = f"{self.where}: error: {self.message}" if self.where else f"error: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
