@@ -29,3 +29,18 @@ class InputError(Exception):
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
+
+
+class InputErrors(InputError):
+    """Several input errors found in one pass (e.g. every problem of a rule base)."""
+
+    def __init__(self, errors: list[InputError]):
+        first = errors[0]
+        super().__init__(first.message, first.file, first.line, first.hint)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        lines = [str(e) for e in self.errors]
+        if len(self.errors) > 1:
+            lines.append(f"{len(self.errors)} errors")
+        return "\n".join(lines)

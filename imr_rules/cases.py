@@ -1,0 +1,129 @@
+"""Case files: the requested items and the facts the record documents.
+
+A case is validated against ``schemas/case.schema.json`` and then against the
+fact catalog (unknown fact ids, wrong types) with file:line messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import schemas
+from .errors import InputError, InputErrors
+from .model import RuleBase
+from .values import coerce
+from .yamlio import Document, decode_text, load_document, parse_document
+
+
+@dataclass(frozen=True)
+class RequestedItem:
+    id: str
+    name: str
+    quantity: float | None
+    category: str | None          # as stated by the case; None: from the item catalog
+    body_region: str | None
+    facts: dict[str, Any]         # this item's own facts (override the case's)
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    items: tuple[RequestedItem, ...]
+    facts: dict[str, Any]
+    patient: dict = field(default_factory=dict)
+    diagnoses: tuple[str, ...] = ()
+    request_date: dt.date | None = None
+    ur_decision: str | None = None
+    evidence: dict = field(default_factory=dict)
+    item_evidence: dict = field(default_factory=dict)     # item id -> {fact: evidence}
+    history: dict | None = None
+    source: str = "<case>"
+
+    def item_facts(self, item: RequestedItem) -> dict[str, Any]:
+        """The facts that hold for one item: the case's, overridden by the item's own."""
+        if not item.facts:
+            return self.facts
+        merged = dict(self.facts)
+        merged.update(item.facts)
+        return merged
+
+
+def case_from_document(doc: Document, rb: RuleBase) -> Case:
+    """Validate a parsed case document and build the :class:`Case`."""
+    if not isinstance(doc.data, dict):
+        raise doc.error("a case must be a mapping with case_id and items",
+                        hint="see `imr-rules schema case` or the README's case format")
+    schemas.validate(doc, "case")
+    errors: list[InputError] = []
+    d = doc.data
+    facts = _facts(doc, ("facts",), d.get("facts") or {}, rb, errors)
+    items, seen = [], set()
+    for i, raw in enumerate(d["items"]):
+        item_id = raw.get("id") or f"item-{i + 1}"
+        if item_id in seen:
+            errors.append(doc.error(f"duplicate item id {item_id!r}", ("items", i, "id"),
+                                    hint="give every item its own id"))
+        seen.add(item_id)
+        for key, table, what in (("category", {c.id for c in rb.items.categories}, "item category"),
+                                 ("body_region", set(rb.items.region_ids()), "body region")):
+            if key in raw and raw[key] not in table:
+                errors.append(doc.error(f"unknown {what} {raw[key]!r}", ("items", i, key),
+                                        hint=f"use one of: {', '.join(sorted(table))}"))
+        items.append(RequestedItem(item_id, raw["name"], raw.get("quantity"), raw.get("category"),
+                                   raw.get("body_region"),
+                                   _facts(doc, ("items", i, "facts"), raw.get("facts") or {}, rb, errors)))
+    if errors:
+        raise InputErrors(errors)
+    return Case(
+        case_id=d["case_id"], items=tuple(items), facts=facts, patient=d.get("patient") or {},
+        diagnoses=tuple(d.get("diagnoses") or ()),
+        request_date=dt.date.fromisoformat(d["request_date"]) if d.get("request_date") else None,
+        ur_decision=d.get("ur_decision"), evidence=d.get("evidence") or {},
+        item_evidence={it.id: raw.get("evidence") for it, raw in zip(items, d["items"]) if raw.get("evidence")},
+        history=d.get("history"), source=doc.file)
+
+
+def _facts(doc: Document, path, raw: dict, rb: RuleBase, errors: list) -> dict[str, Any]:
+    out = {}
+    for key, value in raw.items():
+        fact = rb.facts.get(key)
+        if fact is None:
+            errors.append(doc.error(f"unknown fact {key!r}", path + (key,),
+                                    hint="use a fact id from the fact catalog (rules/facts.yaml)"))
+            continue
+        try:
+            value = coerce(fact, value)
+        except ValueError as exc:
+            errors.append(doc.error(str(exc), path + (key,)))
+            continue
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def load_case(path: str, rb: RuleBase) -> Case:
+    """Load a case file (YAML or JSON)."""
+    return case_from_document(load_document(path, "case file"), rb)
+
+
+def parse_case_text(text: str, source: str, rb: RuleBase) -> Case:
+    return case_from_document(parse_document(text, source), rb)
+
+
+def parse_case_json_line(line: str, source: str, lineno: int, rb: RuleBase) -> Case:
+    """One JSON Lines record. ``json`` is much faster than YAML for bulk input;
+    lines are short, so the line number of the record is precise enough."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", source, lineno,
+                         hint="each line must hold one JSON case object") from None
+    return case_from_document(Document(data, source, {(): lineno}), rb)
+
+
+def read_stdin_text(stream) -> str:
+    return decode_text(stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode(), "<stdin>",
+                       "standard input")

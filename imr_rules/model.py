@@ -1,0 +1,211 @@
+"""The validated rule base: guidelines and excerpts, facts, items, rules.
+
+Everything downstream (compiler, engine, decisions, lint) works on these
+objects; nothing after the loader reads YAML again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .conditions import Condition
+
+TIERS = ("mtus", "non_mtus")           # the order of the evidence hierarchy (8 CCR 9792.21.1)
+TIER_LABEL = {"mtus": "MTUS", "non_mtus": "Non-MTUS"}
+UNSPECIFIED = "unspecified"           # body region of an item whose name names none
+
+MEDICALLY_NECESSARY = "medically_necessary"
+NOT_MEDICALLY_NECESSARY = "not_medically_necessary"
+INSUFFICIENT_INFORMATION = "insufficient_information"
+NOT_ADDRESSED = "not_addressed"
+DETERMINATIONS = (MEDICALLY_NECESSARY, NOT_MEDICALLY_NECESSARY, INSUFFICIENT_INFORMATION, NOT_ADDRESSED)
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in a file, for messages (``file:line``)."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class Guideline:
+    id: str
+    title: str
+    edition: str
+    tier: str
+    chapter: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """Verbatim guideline text with its citation."""
+
+    id: str
+    guideline: Guideline
+    section: str
+    pages: str | None
+    text: str
+    source: str | None
+    where: Where
+
+    @property
+    def tier(self) -> str:
+        return self.guideline.tier
+
+    def citation(self) -> str:
+        """``MTUS Chronic Pain Medical Treatment Guidelines (2009), ..., Exercise, pages 46-47``."""
+        g = self.guideline
+        parts = [f"{g.title} ({g.edition})"]
+        if g.chapter and g.chapter not in g.title:
+            parts.append(g.chapter)
+        parts.append(self.section)
+        if self.pages:
+            parts.append(("page " if "-" not in self.pages else "pages ") + self.pages)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    type: str                      # boolean | number | enum | date | string
+    description: str
+    question: str
+    values: tuple[str, ...] | None
+    unit: str | None
+    where: Where
+
+
+@dataclass(frozen=True)
+class Pattern:
+    regex: re.Pattern
+    where: Where
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    title: str
+    patterns: tuple[Pattern, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class BodyRegion:
+    id: str
+    title: str
+    patterns: tuple[Pattern, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class ItemCatalog:
+    categories: tuple[Category, ...]
+    body_regions: tuple[BodyRegion, ...]
+
+    def category_of(self, name: str) -> str | None:
+        """First category (in file order) whose pattern matches the item name."""
+        for category in self.categories:
+            if any(p.regex.search(name) for p in category.patterns):
+                return category.id
+        return None
+
+    def body_region_of(self, name: str) -> str:
+        for region in self.body_regions:
+            if any(p.regex.search(name) for p in region.patterns):
+                return region.id
+        return UNSPECIFIED
+
+    def region_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.body_regions) + (UNSPECIFIED,)
+
+
+@dataclass(frozen=True)
+class AppliesTo:
+    categories: frozenset[str]
+    body_regions: frozenset[str] | None        # None: every region
+    except_body_regions: frozenset[str]
+
+    def matches(self, category: str | None, body_region: str) -> bool:
+        if category not in self.categories:
+            return False
+        if self.body_regions is not None and body_region not in self.body_regions:
+            return False
+        return body_region not in self.except_body_regions
+
+
+@dataclass(frozen=True)
+class Example:
+    """A rule example: an item, its facts, and the draft it must produce."""
+
+    name: str
+    facts: dict[str, Any]
+    category: str | None
+    body_region: str | None
+    determination: str
+    deciding_rule: str | None        # None: no rule is expected to decide
+    expects_rule: bool               # whether deciding_rule was given at all
+    where: Where
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    description: str | None
+    applies_to: AppliesTo
+    when: Condition
+    determination: str
+    finding: str
+    cites: tuple[Excerpt, ...]
+    priority: int
+    status: str
+    effective_from: dt.date | None
+    effective_until: dt.date | None
+    examples: tuple[Example, ...]
+    where: Where
+
+    @property
+    def tier(self) -> str:
+        """The tier of what the rule cites (all its excerpts share one tier)."""
+        return self.cites[0].tier
+
+    def in_force(self, on: dt.date | None) -> bool:
+        if on is None:
+            return True
+        if self.effective_from and on < self.effective_from:
+            return False
+        return not (self.effective_until and on > self.effective_until)
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    """Everything loaded from a rules folder and a guidelines folder."""
+
+    guidelines: dict[str, Guideline]
+    excerpts: dict[str, Excerpt]
+    facts: dict[str, Fact]
+    items: ItemCatalog
+    rules: tuple[Rule, ...]
+    fingerprint: str
+    files: tuple[str, ...]
+    rules_dir: str
+    guidelines_dir: str
+    fact_patterns_file: str | None = None
+    rule_index: dict[str, Rule] = field(default_factory=dict)
+
+    @property
+    def active_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.status == "active")
+
+    def chapters(self) -> list[tuple[str, str]]:
+        """``(tier, chapter)`` of every guideline, for matching letters' citations."""
+        return [(g.tier, g.chapter) for g in self.guidelines.values()]

@@ -1,0 +1,26 @@
+"""Writing files for people: atomically, and never over an existing file without --force."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+
+def write_atomic(path: str | os.PathLike, text: str, force: bool = False) -> None:
+    """Write ``text`` to ``path`` via a temporary file and rename (no half-written files)."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise InputError("file exists; not overwriting it", str(target), hint="pass --force to overwrite")
+    if not target.parent.is_dir():
+        raise InputError("folder does not exist", str(target.parent), hint="create it first")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
