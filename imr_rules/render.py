@@ -66,7 +66,7 @@ def to_text(result: dict) -> str:
                     for g in item["documentation_gaps"]]
             out.append("")
         out.append(f"Rules fired: {', '.join(item['fired_rules']) or 'none'}")
-        out += [_para("Status: DRAFT.", item["review_note"]), "", ""]
+        out += [_para("Status:", item["review_note"]), "", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
