@@ -97,7 +97,8 @@ def _facts(doc: Document, path, raw: dict, rb: RuleBase, errors: list) -> dict[s
         try:
             value = coerce(fact, value)
         except ValueError as exc:
-            errors.append(doc.error(str(exc), path + (key,)))
+            errors.append(doc.error(str(exc), path + (key,),
+                                    hint="state the value in the fact's type (see rules/facts.yaml), or null if unknown"))
             continue
         if value is not None:
             out[key] = value

@@ -99,18 +99,20 @@ class _Builder:
         self.categories: dict[str, Category] = {}
         self.regions: dict[str, BodyRegion] = {}
         self.rules: dict[str, Rule] = {}
-        self._pending_rules: list[tuple[Document, int, dict]] = []
+        # Files that failed to load: references into them are not checked, so
+        # one broken file gives one error, not a cascade of "unknown" ones.
+        self.broken: set[str] = set()
 
     # -- files -------------------------------------------------------------
     def _load(self, path: Path, schema: str, what: str) -> Document | None:
         try:
             doc = load_document(path, what)
+            found = schemas.errors(doc, schema)
         except InputError as exc:
-            self.errors.append(exc)
-            return None
-        found = schemas.errors(doc, schema)
+            found = [exc]
         if found:
             self.errors.extend(found)
+            self.broken.add(schema)
             return None
         return doc
 
@@ -188,12 +190,12 @@ class _Builder:
         cites = []
         for j, excerpt_id in enumerate(r["cites"]):
             excerpt = self.excerpts.get(excerpt_id)
-            if excerpt is None:
+            if excerpt is not None:
+                cites.append(excerpt)
+            elif "guidelines" not in self.broken:
                 err(doc.error(f"rule {r['id']!r} cites unknown excerpt {excerpt_id!r}", p + ("cites", j),
                               hint="cite an excerpt id from the guidelines folder"
                                    + _did_you_mean(excerpt_id, self.excerpts)))
-            else:
-                cites.append(excerpt)
         if len({e.tier for e in cites}) > 1:
             err(doc.error(f"rule {r['id']!r} cites both MTUS and non-MTUS excerpts", p + ("cites",),
                           hint="a rule's tier is the tier of what it cites: split it into two rules"))
@@ -202,7 +204,8 @@ class _Builder:
                                  ("body_regions", self.regions, "body region"),
                                  ("except_body_regions", self.regions, "body region")):
             for j, ref in enumerate(a.get(key, [])):
-                if ref not in table and not (what == "body region" and ref == UNSPECIFIED):
+                if ref not in table and not (what == "body region" and ref == UNSPECIFIED) \
+                        and "items" not in self.broken:
                     err(doc.error(f"rule {r['id']!r} applies to unknown {what} {ref!r}", p + ("applies_to", key, j),
                                   hint=f"use an id from items.yaml{_did_you_mean(ref, table)}"))
         applies_to = AppliesTo(frozenset(a["categories"]),
@@ -215,7 +218,7 @@ class _Builder:
         if start and until and start > until:
             err(doc.error("effective_from is after effective_until", p + ("effective_from",)))
         examples = tuple(self._example(doc, p + ("examples", j), e) for j, e in enumerate(r.get("examples", [])))
-        if len(self.errors) > before:
+        if len(self.errors) > before or not cites:
             return None
         return Rule(r["id"], r["title"], r.get("description"), applies_to, when, r["then"]["determination"],
                     " ".join(r["then"]["finding"].split()), tuple(cites), r["priority"], r["status"], start, until,
@@ -231,6 +234,8 @@ class _Builder:
             return Not(self._condition(doc, p + ("not",), c["not"]), line)
         op, value = ("==", c["is"]) if "is" in c else (c["op"], c["value"])
         fact = self.facts.get(c["fact"])
+        if fact is None and "facts" in self.broken:
+            return Comparison(c["fact"], op, value, line)
         if fact is None:
             self.errors.append(doc.error(f"unknown fact {c['fact']!r}", p + ("fact",),
                                          hint="add it to facts.yaml or use a fact id from there"
@@ -269,6 +274,8 @@ class _Builder:
         facts = {}
         for key, value in (e.get("facts") or {}).items():
             fact = self.facts.get(key)
+            if fact is None and "facts" in self.broken:
+                continue
             if fact is None:
                 self.errors.append(doc.error(f"example uses unknown fact {key!r}", p + ("facts", key),
                                              hint="use a fact id from facts.yaml" + _did_you_mean(key, self.facts)))

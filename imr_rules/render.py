@@ -44,7 +44,7 @@ def _outcome(item: dict) -> str:
 
 
 def _para(label: str, text: str) -> str:
-    return textwrap.fill(f"{label} {text}" if label else text, WIDTH)
+    return textwrap.fill(f"{label} {text}" if label else text, WIDTH, break_on_hyphens=False)
 
 
 def to_text(result: dict) -> str:

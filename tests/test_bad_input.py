@@ -1,0 +1,152 @@
+"""Bad input: one clear message (file:line, what to do), exit 2, no traceback,
+nothing on stdout that could pass for a result."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT
+from imr_rules.yamlio import MAX_FILE_BYTES
+
+GOOD_CASE = "case_id: c1\nitems:\n  - name: 1 LUMBAR REHABILITATION KIT\nfacts: {goals_documented: false}\n"
+
+
+def assert_invalid(result, *fragments, line=None, file=None):
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert result.stdout == "", "a partial result was printed"
+    err = result.stderr
+    assert "Traceback" not in err
+    assert "error:" in err
+    for fragment in fragments:
+        assert fragment in err, (fragment, err)
+    if file is not None:
+        assert re.search(re.escape(str(file)) + (f":{line}:" if line else r"(:\d+)?:"), err), err
+
+
+@pytest.mark.parametrize("text, fragments, line", [
+    ("case_id: c1\nitems: [\n", ["malformed YAML"], 3),
+    ("case_id: c1\nitems: []\n", ["items"], 2),
+    ("case_id: c1\n", ["'items' is a required property"], 1),
+    ("case_id: c1\nitems:\n  - name: kit\nfacts: {goal_documented: false}\n", ["unknown fact 'goal_documented'"], 4),
+    ("case_id: c1\nitems:\n  - name: kit\nfacts:\n  goals_documented: 'no'\n",
+     ["fact 'goals_documented' must be true or false"], 5),
+    ("case_id: c1\nitems:\n  - name: kit\n    facts: {goals_documented: 3}\n", ["must be true or false"], 4),
+    ("case_id: c1\nitems:\n  - name: kit\n    id: a\n  - name: kit2\n    id: a\n", ["duplicate item id 'a'"], 6),
+    ("case_id: c1\nitems:\n  - name: kit\n    category: drugs\n", ["unknown item category 'drugs'"], 4),
+    ("case_id: c1\nur_decision: denied\nitems:\n  - name: kit\n", ["ur_decision"], 2),
+    ("case_id: c1\ncase_id: c2\nitems:\n  - name: kit\n", ["duplicate key 'case_id'"], 2),
+    ("- just\n- a list\n", ["a case must be a mapping"], None),
+])
+def test_bad_case_files(cli, tmp_path, text, fragments, line):
+    path = tmp_path / "case.yaml"
+    path.write_text(text)
+    assert_invalid(cli("evaluate", path), *fragments, "hint:", line=line, file=path)
+
+
+def test_alias_bomb_is_refused_before_expansion(cli, tmp_path):
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [*a{i - 1 if i > 1 else ''}, *a{i - 1 if i > 1 else ''}]".replace("*a0", "*a"))
+    lines.append("case_id: c\nitems: [{name: kit}]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines).replace("*a1 ", "*a ") + "\n")
+    assert_invalid(cli("evaluate", path), "aliases", file=path, line=2)
+
+
+def test_oversized_file_is_refused(cli, tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text(GOOD_CASE + "# " + "x" * MAX_FILE_BYTES + "\n")
+    assert_invalid(cli("evaluate", path), "limit", file=path)
+
+
+@pytest.mark.parametrize("raw, fragment", [(b"\xff\xfe\x00case", "binary"), (b"case_id: \xe9\n", "not valid UTF-8")])
+def test_binary_and_non_utf8_files(cli, tmp_path, raw, fragment):
+    path = tmp_path / "case.yaml"
+    path.write_bytes(raw)
+    assert_invalid(cli("evaluate", path), fragment, file=path)
+
+
+def test_missing_file(cli, tmp_path):
+    assert_invalid(cli("evaluate", tmp_path / "nope.yaml"), "not found")
+
+
+def test_one_bad_case_among_good_ones_prints_no_results(cli, tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD_CASE)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("case_id: c1\nitems: []\n")
+    assert_invalid(cli("evaluate", good, bad, "-f", "json"), str(bad))
+
+
+# -- rule bases -------------------------------------------------------------
+
+def _edit(path, old, new):
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def _line_of(path, needle):
+    """Line of the last occurrence (a duplicate is reported where it repeats)."""
+    found = [n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line]
+    assert found, needle
+    return found[-1]
+
+
+@pytest.mark.parametrize("edit, fragments", [
+    (("cites: [mtus-cpmtg-exercise]", "cites: [mtus-cpmtg-exercize]"),
+     ["unknown excerpt 'mtus-cpmtg-exercize'", "did you mean 'mtus-cpmtg-exercise'"]),
+    (("when: {fact: exercise_contraindicated, is: true}", "when: {fact: exercise_contra, is: true}"),
+     ["unknown fact 'exercise_contra'"]),
+    (("when: {fact: exercise_contraindicated, is: true}", "when: {fact: exercise_contraindicated, is: 3}"),
+     ["must be true or false"]),
+    (("when: {fact: exercise_contraindicated, is: true}", "when: {fact: exercise_contraindicated, op: '<', value: true}"),
+     ["operator '<' does not apply to boolean fact"]),
+    (("  - id: mtus-equipment-need-not-documented", "  - id: mtus-exercise-contraindicated"),
+     ["duplicate rule id 'mtus-exercise-contraindicated'"]),
+    (("categories: [home_exercise_equipment, gym_membership]", "categories: [home_exercise_kits, gym_membership]"),
+     ["unknown item category 'home_exercise_kits'"]),
+    (("priority: 10", "priority: high"), ["priority"]),
+    (("determination: not_medically_necessary\n", "determination: denied\n"), ["determination"]),
+    (("finding: The records document that exercise", "finding: The {patient} records document that exercise"),
+     ["unknown placeholder {patient}"]),
+])
+def test_bad_rule_files_name_file_and_line(cli, rules_copy, edit, fragments):
+    rules, guidelines = rules_copy
+    path = rules / "mtus-chronic-pain-exercise.yaml"
+    _edit(path, *edit)
+    line = _line_of(path, edit[1].splitlines()[0].strip())
+    result = cli("evaluate", ROOT / "examples" / "000_724941ea73516dbd.yaml", "--rules", rules,
+                 "--guidelines", guidelines)
+    assert_invalid(result, *fragments, file=path, line=line)
+    assert_invalid(cli("validate", "--rules", rules, "--guidelines", guidelines), *fragments, file=path, line=line)
+
+
+def test_bad_guideline_file(cli, rules_copy):
+    rules, guidelines = rules_copy
+    path = guidelines / "odg-neck.yaml"
+    _edit(path, "tier: non_mtus", "tier: acoem")
+    result = cli("validate", "--rules", rules, "--guidelines", guidelines)
+    assert_invalid(result, "tier", file=path, line=_line_of(path, "tier: acoem"))
+    assert "unknown excerpt" not in result.stderr       # no cascade from the broken file
+
+
+def test_every_problem_of_a_rule_base_is_reported_at_once(cli, rules_copy):
+    rules, guidelines = rules_copy
+    _edit(rules / "odg-neck-exercise.yaml", "cites: [odg-neck-exercise]", "cites: [nope-1]")
+    _edit(rules / "odg-shoulder-exercise.yaml", "cites: [odg-shoulder-exercise]", "cites: [nope-2]")
+    result = cli("validate", "--rules", rules, "--guidelines", guidelines)
+    assert_invalid(result, "nope-1", "nope-2")
+
+
+def test_invalid_regex_in_item_catalog(cli, rules_copy):
+    rules, guidelines = rules_copy
+    _edit(rules / "items.yaml", "- '\\bgym\\b'", "- '\\bgym('")
+    assert_invalid(cli("validate", "--rules", rules, "--guidelines", guidelines), "invalid regular expression",
+                   file=rules / "items.yaml")
+
+
+def test_missing_rules_folder(cli, tmp_path):
+    assert_invalid(cli("validate", "--rules", tmp_path / "nope"), "not found", "hint:")

@@ -1,0 +1,152 @@
+"""Generated rule sets and cases: the engine agrees with the plain-Python semantics.
+
+conditions.evaluate is the statement of what a condition means (Kleene logic
+over missing facts). For random condition trees over every fact type, the
+durable_rules engine must report exactly the rules that hold and those that
+fail, and the determinations built on it must match; and it must never hang
+or crash (per-test timeout in thread mode, which also stops a hang in C code).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from imr_rules.cases import Case, RequestedItem
+from imr_rules.compiler import compile_rules
+from imr_rules.conditions import All, Any_, Comparison, Not, evaluate
+from imr_rules.decision import decide_item, rules_by_category
+from imr_rules.engine import Engine
+from imr_rules.model import AppliesTo, Excerpt, Fact, Guideline, Rule, Where
+
+W = Where("generated.yaml", 1)
+FACTS = {
+    "b1": Fact("b1", "boolean", "", "", None, None, W),
+    "b2": Fact("b2", "boolean", "", "", None, None, W),
+    "n1": Fact("n1", "number", "", "", None, None, W),
+    "e1": Fact("e1", "enum", "", "", ("a", "b", "c-d"), None, W),
+    "d1": Fact("d1", "date", "", "", None, None, W),
+    "s1": Fact("s1", "string", "", "", None, None, W),
+}
+NUMBERS = st.sampled_from([-2, 0, 1, 1.5, 3, 1e6])
+DATES = st.sampled_from([dt.date(2013, 3, 6), dt.date(2014, 8, 20), dt.date(2020, 1, 1)])
+STRINGS = st.sampled_from(["x", "y", "", "quote\"d", "dollar$.*", "ünïcode"])
+VALUES = {"b1": st.booleans(), "b2": st.booleans(), "n1": NUMBERS, "e1": st.sampled_from(["a", "b", "c-d"]),
+          "d1": DATES, "s1": STRINGS}
+ORDERED = ["==", "!=", "<", "<=", ">", ">=", "in", "not in"]
+EQUALITY = ["==", "!=", "in", "not in"]
+CATEGORIES = ["kit", "gym"]
+REGIONS = ["lumbar", "knee", "unspecified"]
+GUIDELINES = {t: Guideline(t, t, "1", t, t, W) for t in ("mtus", "non_mtus")}
+EXCERPTS = {t: Excerpt(f"{t}-x", g, "s", None, "text", None, W) for t, g in GUIDELINES.items()}
+
+
+@st.composite
+def comparisons(draw):
+    fact = draw(st.sampled_from(sorted(FACTS)))
+    ops = ORDERED if FACTS[fact].type in ("number", "date") else EQUALITY
+    op = draw(st.sampled_from(ops))
+    if op in ("in", "not in"):
+        value = tuple(draw(st.lists(VALUES[fact], min_size=1, max_size=3)))
+    else:
+        value = draw(VALUES[fact])
+    return Comparison(fact, op, value)
+
+
+conditions = st.recursive(
+    comparisons(),
+    lambda inner: st.one_of(
+        st.builds(lambda c: All(tuple(c)), st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda c: Any_(tuple(c)), st.lists(inner, min_size=1, max_size=3)),
+        st.builds(Not, inner)),
+    max_leaves=8)
+
+
+@st.composite
+def rules(draw):
+    n = draw(st.integers(1, 6))
+    out = []
+    for i in range(n):
+        regions = draw(st.one_of(st.none(), st.sets(st.sampled_from(REGIONS), min_size=1)))
+        except_ = frozenset() if regions else frozenset(draw(st.sets(st.sampled_from(REGIONS), max_size=1)))
+        out.append(Rule(
+            id=f"r{i}", title="t", description=None,
+            applies_to=AppliesTo(frozenset(draw(st.sets(st.sampled_from(CATEGORIES), min_size=1))),
+                                 frozenset(regions) if regions else None, except_),
+            when=draw(conditions),
+            determination=draw(st.sampled_from(["medically_necessary", "not_medically_necessary"])),
+            finding="f", cites=(EXCERPTS[draw(st.sampled_from(["mtus", "non_mtus"]))],),
+            priority=draw(st.integers(0, 2)), status="active", effective_from=None, effective_until=None,
+            examples=(), where=W))
+    return out
+
+
+@st.composite
+def item_facts(draw):
+    facts = {}
+    for fact, values in VALUES.items():
+        if draw(st.booleans()):
+            facts[fact] = draw(values)
+    return facts
+
+
+class _RuleBase:
+    """Just what decide_item needs of a rule base."""
+
+    def __init__(self, rules):
+        self.rules = tuple(rules)
+        self.facts = FACTS
+        self.active_rules = self.rules
+
+
+@pytest.mark.timeout(300, method="thread")
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rules(), st.lists(st.tuples(st.sampled_from(CATEGORIES + ["other"]), st.sampled_from(REGIONS), item_facts()),
+                         min_size=1, max_size=5))
+def test_engine_matches_kleene_semantics(rule_list, items):
+    engine = Engine(compile_rules(rule_list))
+    rb = _RuleBase(rule_list)
+    by_category = rules_by_category(rb)
+    for category, region, facts in items:
+        holds, fails = engine.outcomes(category, region, facts)
+        expected_holds, expected_fails = set(), set()
+        for rule in rule_list:
+            if not rule.applies_to.matches(category, region):
+                continue
+            value = evaluate(rule.when, facts)
+            if value is True:
+                expected_holds.add(rule.id)
+            elif value is False:
+                expected_fails.add(rule.id)
+        assert holds == expected_holds, (category, region, facts)
+        assert fails == expected_fails, (category, region, facts)
+        case = Case("c", (RequestedItem("i", "n", None, category, region, facts),), {})
+        item = case.items[0]
+        got = decide_item(rb, by_category, case, item, category, region, facts, holds, fails)
+        want = decide_item(rb, by_category, case, item, category, region, facts,
+                           frozenset(expected_holds), frozenset(expected_fails))
+        assert (got.determination, got.conflict, [r.id for r in got.deciding], got.gaps) == \
+            (want.determination, want.conflict, [r.id for r in want.deciding], want.gaps)
+
+
+@pytest.mark.timeout(120, method="thread")
+def test_many_evaluations_do_not_exhaust_engine_sessions(evaluator):
+    """State is deleted after every item: far more than the ~1,000-2,000 live
+    sessions at which durable_rules runs out of memory."""
+    from conftest import make_case
+    case = make_case("1 LUMBAR REHABILITATION KIT", facts={"goals_documented": False})
+    for _ in range(5000):
+        assert evaluator.evaluate(case)["items"][0]["determination"] == "not_medically_necessary"
+
+
+@pytest.mark.timeout(60, method="thread")
+def test_item_no_rule_matches_does_not_crash(evaluator):
+    """An item fact that no decision rule matches would raise and then segfault
+    without the sentinel rule; here it is evaluated many times."""
+    engine = evaluator.engine
+    for _ in range(100):
+        assert engine.outcomes("home_exercise_equipment", "nowhere", {}) == (frozenset(), frozenset())
+        assert engine.outcomes("no-such-category", "lumbar", {"b": 1}) == (frozenset(), frozenset())
