@@ -1,0 +1,94 @@
+"""The evaluate / validate / schema commands as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT
+
+SEED0 = ROOT / "examples" / "000_724941ea73516dbd.yaml"
+SEED1 = ROOT / "examples" / "001_f0193407169a11a4.yaml"
+CONTRACT_ITEM_KEYS = {"item_id", "name", "category", "body_region", "determination", "imr_outcome", "conflict",
+                      "basis", "rationale", "citations", "documentation_gaps", "fired_rules", "status"}
+
+
+def test_json_result_follows_the_contract(cli, rb):
+    out = json.loads(cli("evaluate", SEED1, "--format", "json").stdout)
+    assert set(out) == {"case_id", "tool_version", "ruleset", "items"}
+    assert out["ruleset"]["fingerprint"] == rb.fingerprint and rb.fingerprint.startswith("sha256:")
+    item = out["items"][0]
+    assert CONTRACT_ITEM_KEYS <= set(item)
+    assert set(item["basis"]) == {"tier", "guideline_id", "guideline", "chapter", "section", "pages"}
+    assert {"excerpt_id", "quote"} <= set(item["citations"][0])
+
+
+def test_several_cases_in_json_are_a_list(cli):
+    out = json.loads(cli("evaluate", SEED0, SEED1, "-f", "json").stdout)
+    assert [r["case_id"] for r in out] == ["000_724941ea73516dbd", "001_f0193407169a11a4"]
+
+
+def test_json_case_file_and_stdin(cli, tmp_path):
+    case = {"case_id": "j", "items": [{"name": "Gym membership"}], "facts": {"goals_documented": False}}
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(case))
+    from_file = json.loads(cli("evaluate", path, "-f", "json").stdout)
+    from_stdin = json.loads(cli("evaluate", "-", "-f", "json", input=json.dumps(case)).stdout)
+    assert from_file == from_stdin
+    assert from_file["items"][0]["determination"] == "not_medically_necessary"
+
+
+def test_markdown_format(cli):
+    md = cli("evaluate", SEED1, "--format", "markdown").stdout
+    assert md.startswith("# Draft decision support: case `001_f0193407169a11a4`")
+    assert "## LUMBAR REHABILITATION KIT: Not medically necessary" in md
+    assert "Labor Code section 4610" in md
+
+
+def test_jsonl_one_result_per_line_and_errors_marked(cli):
+    lines = [json.dumps({"case_id": f"c{i}", "items": [{"name": "exercise kit"}],
+                         "facts": {"goals_documented": bool(i % 2)}}) for i in range(3)]
+    lines.insert(1, "{not json")
+    lines.insert(2, "")
+    result = cli("evaluate", "-", "--jsonl", input="\n".join(lines) + "\n")
+    assert result.exit_code == 2
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("case_id") for o in out] == ["c0", None, "c1", "c2"]
+    assert out[1]["line"] == 2 and "error" in out[1]
+    assert "<stdin>:2: error: not valid JSON" in result.stderr
+    assert [o["items"][0]["determination"] for o in out if "items" in o] == \
+        ["not_medically_necessary", "insufficient_information", "not_medically_necessary"]
+
+
+def test_jsonl_clean_input_exits_zero(cli, tmp_path):
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps({"case_id": "a", "items": [{"name": "tramadol"}]}) + "\n")
+    result = cli("evaluate", path, "--jsonl")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["items"][0]["determination"] == "not_addressed"
+
+
+def test_schema_command_prints_shipped_schemas(cli):
+    for name in ("rules", "facts", "items", "guidelines", "case"):
+        result = cli("schema", name)
+        assert result.exit_code == 0
+        assert json.loads(result.stdout)["$schema"].startswith("https://json-schema.org/")
+    bad = cli("schema", "nope")
+    assert bad.exit_code == 2 and "choose one of" in bad.stderr
+
+
+def test_validate_checks_case_files_too(cli, tmp_path):
+    ok = cli("validate", SEED0)
+    assert ok.exit_code == 0 and "1 case file(s)" in ok.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("case_id: x\nitems: [{name: kit}]\nfacts: {nope: 1}\n")
+    result = cli("validate", bad)
+    assert result.exit_code == 2 and f"{bad}:3:" in result.stderr
+
+
+def test_usage_error_exits_2(cli):
+    assert cli("evaluate", SEED0, "--format", "pdf").exit_code == 2
+
+
+def test_version(cli):
+    from imr_rules import __version__
+    assert cli("--version").stdout.strip() == f"imr-rules {__version__}"

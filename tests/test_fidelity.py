@@ -1,0 +1,57 @@
+"""Fidelity: guideline text is never invented.
+
+Every sentence of every excerpt appears verbatim in a published letter that
+quotes it, and every quotation a draft attributes to a guideline is the text
+of an excerpt file.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT, make_case
+
+LETTERS = sorted((ROOT / "tests" / "historical").glob("*.txt"))
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def letters_text():
+    assert LETTERS, "tests/historical holds the letters the excerpts were taken from"
+    return "\n".join(flat(p.read_text(encoding="utf-8")) for p in LETTERS)
+
+
+def test_every_excerpt_sentence_is_verbatim_in_a_letter(rb, letters_text):
+    for excerpt in rb.excerpts.values():
+        for sentence in SENTENCE_END.split(excerpt.text):
+            assert sentence in letters_text, f"{excerpt.where}: {excerpt.id}: not in any letter: {sentence!r}"
+
+
+def test_each_excerpt_names_its_source_letter(rb):
+    stems = {p.stem for p in LETTERS}
+    for excerpt in rb.excerpts.values():
+        assert excerpt.source and any(stem in excerpt.source for stem in stems), excerpt.id
+
+
+@pytest.mark.parametrize("facts", [
+    {"equipment_need_documented": False},
+    {"equipment_need_documented": True, "goals_documented": True, "outcome_monitoring_documented": True},
+    {"exercise_contraindicated": True},
+    {},
+])
+def test_every_quotation_in_a_draft_is_excerpt_text(rb, evaluator, facts):
+    excerpt_texts = [e.text for e in rb.excerpts.values()]
+    names = ["Home exercise kit", "1 LUMBAR REHABILITATION KIT", "cervical rehab kit", "shoulder pulley",
+             "Gym membership", "knee kit", "tramadol"]
+    result = evaluator.evaluate(make_case(*names, facts=facts))
+    for item in result["items"]:
+        for quote in re.findall(r'"([^"]+)"', item["rationale"]):
+            assert quote in excerpt_texts, (item["name"], quote)
+        for citation in item["citations"]:
+            assert citation["quote"] == rb.excerpts[citation["excerpt_id"]].text
