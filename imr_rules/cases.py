@@ -13,6 +13,7 @@ from typing import Any
 
 from . import schemas
 from .errors import InputError, InputErrors
+from .fastcheck import plainly_valid_case
 from .model import RuleBase
 from .values import coerce
 from .yamlio import Document, decode_text, load_document, parse_document
@@ -56,7 +57,8 @@ def case_from_document(doc: Document, rb: RuleBase) -> Case:
     if not isinstance(doc.data, dict):
         raise doc.error("a case must be a mapping with case_id and items",
                         hint="see `imr-rules schema case` or the README's case format")
-    schemas.validate(doc, "case")
+    if not plainly_valid_case(doc.data):
+        schemas.validate(doc, "case")
     errors: list[InputError] = []
     d = doc.data
     facts = _facts(doc, ("facts",), d.get("facts") or {}, rb, errors)

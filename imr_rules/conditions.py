@@ -9,6 +9,7 @@ engine the same meaning (property tests hold one against the other).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping, Union
 
 #: Comparison operators a rule may use, and their negations.
@@ -104,8 +105,10 @@ def negation_normal_form(cond: Condition, negated: bool = False) -> Condition:
     return All(children, cond.line) if negated else Any_(children, cond.line)
 
 
-def facts_used(cond: Condition) -> list[str]:
-    """Fact ids a condition reads, in order of first appearance."""
+@lru_cache(maxsize=4096)
+def facts_used(cond: Condition) -> tuple[str, ...]:
+    """Fact ids a condition reads, in order of first appearance (conditions are
+    immutable, so the answer is cached)."""
     seen: dict[str, None] = {}
 
     def walk(c):
@@ -118,7 +121,7 @@ def facts_used(cond: Condition) -> list[str]:
                 walk(child)
 
     walk(cond)
-    return list(seen)
+    return tuple(seen)
 
 
 def leaves(cond: Condition) -> list[Comparison]:

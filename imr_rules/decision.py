@@ -84,12 +84,22 @@ def classify(rb: RuleBase, item: RequestedItem) -> tuple[str | None, str]:
     return category, region
 
 
+def applicable_rules(rules_by_category: dict, category: str | None, region: str,
+                     on=None) -> list[Rule]:
+    """Active rules that apply to an item of this category and region on a date, in precedence order."""
+    return [r for r in rules_by_category.get(category, ())
+            if r.applies_to.matches(category, region) and r.in_force(on)]
+
+
 def decide_item(rb: RuleBase, rules_by_category: dict, case: Case, item: RequestedItem,
                 category: str | None, region: str, facts: dict,
-                holds: frozenset, fails: frozenset) -> ItemDecision:
-    """Apply the hierarchy to the engine's outcomes for one item."""
-    applicable = [r for r in rules_by_category.get(category, ())
-                  if r.applies_to.matches(category, region) and r.in_force(case.request_date)]
+                holds: frozenset, fails: frozenset, applicable: list[Rule] | None = None) -> ItemDecision:
+    """Apply the hierarchy to the engine's outcomes for one item.
+
+    ``applicable`` may be passed when the caller has it already (the
+    evaluator caches it per category and region)."""
+    if applicable is None:
+        applicable = applicable_rules(rules_by_category, category, region, case.request_date)
     outcomes = []
     for rule in applicable:     # already in precedence order
         value = True if rule.id in holds else False if rule.id in fails else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import __version__
 from .cases import Case
 from .compiler import compile_rules
-from .decision import ItemDecision, classify, decide_item, imr_outcome, rules_by_category
+from .decision import ItemDecision, applicable_rules, classify, decide_item, imr_outcome, rules_by_category
 from .engine import Engine
 from .model import RuleBase
 from .rationale import REVIEW_NOTE, cited_excerpts, rationale
@@ -23,23 +23,60 @@ class Evaluator:
         self.compiled = compile_rules(rb.active_rules)
         self.engine = Engine(self.compiled)
         self._by_category = rules_by_category(rb)
+        # Bulk input repeats the same item names, categories and decisions:
+        # these caches make the per-item cost beyond the engine small. They
+        # hold only pure functions of immutable inputs, so output is unchanged.
+        self._classified = _BoundedCache()
+        self._applicable = _BoundedCache()
+        self._texts = _BoundedCache()
 
     def decide(self, case: Case) -> list[ItemDecision]:
         """The decision for every requested item of ``case``."""
         out = []
         for item in case.items:
-            category, region = classify(self.rb, item)
+            key = (item.name, item.category, item.body_region)
+            classified = self._classified.get(key)
+            if classified is None:
+                classified = self._classified.put(key, classify(self.rb, item))
+            category, region = classified
             facts = case.item_facts(item)
-            if category in self._by_category:
+            key = (category, region, case.request_date)
+            applicable = self._applicable.get(key)
+            if applicable is None:
+                applicable = self._applicable.put(
+                    key, applicable_rules(self._by_category, category, region, case.request_date))
+            if applicable:
                 holds, fails = self.engine.outcomes(category, region, facts)
             else:       # no rule can apply: skip the engine round trip
                 holds = fails = frozenset()
-            out.append(decide_item(self.rb, self._by_category, case, item, category, region, facts, holds, fails))
+            out.append(decide_item(self.rb, self._by_category, case, item, category, region, facts,
+                                   holds, fails, applicable))
         return out
 
     def evaluate(self, case: Case) -> dict:
         """The result of ``case`` in the JSON contract's shape."""
-        return result(self.rb, case, self.decide(case))
+        items = []
+        for d in self.decide(case):
+            key = (d.item.name, d.category, d.body_region, d.determination, d.conflict,
+                   tuple(r.id for r in d.deciding), d.gaps, d.fired)
+            text = self._texts.get(key)
+            if text is None:
+                text = self._texts.put(key, item_result(self.rb, case, d))
+            items.append({**text, "item_id": d.item.id, "imr_outcome": imr_outcome(case, d.determination)})
+        return {"case_id": case.case_id, "tool_version": __version__,
+                "ruleset": {"fingerprint": self.rb.fingerprint}, "items": items}
+
+
+class _BoundedCache(dict):
+    """A dict that forgets everything when full: simple, and bounded memory."""
+
+    LIMIT = 4096
+
+    def put(self, key, value):
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[key] = value
+        return value
 
 
 def result(rb: RuleBase, case: Case, decisions: list[ItemDecision]) -> dict:

@@ -1,0 +1,108 @@
+"""Throughput of `imr-rules evaluate --jsonl` against the raw durable_rules loop.
+
+Generates 20,000 items (in cases of 1-4 items) with the bundled rules' item
+names and facts, then measures in the same run:
+
+- raw:  Engine.raw_loop over the same items' engine facts (assert + delete
+        per item, one Python callback per firing) on the same compiled rules;
+- ours: `imr-rules evaluate --jsonl` as a subprocess, wall clock, including
+        interpreter start-up, rule loading, JSON parsing and rendering;
+- ours in-process: the same cases through Evaluator.evaluate + json.dumps;
+- one case: wall clock of `imr-rules evaluate` on one seed case (median of 5).
+
+Reports items/s and the ratio ours/raw time (goal: at most 1.5) and writes
+nothing else. Usage: python benchmarks/bench_evaluate.py [--items N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from imr_rules.cases import parse_case_json_line  # noqa: E402
+from imr_rules.compiler import item_fact  # noqa: E402
+from imr_rules.decision import classify  # noqa: E402
+from imr_rules.evaluate import Evaluator  # noqa: E402
+from imr_rules.loader import load_rulebase  # noqa: E402
+
+NAMES = ["1 LUMBAR REHABILITATION KIT", "1 CERVICAL REHABILITATION KIT", "1 SHOULDER REHABILITATION KIT",
+         "Home Exercise Kit (Exer ball, air pump, backnobber II, Exer Band Kit, Travel bag)",
+         "Gym membership x 12 months", "Knee home exercise kit", "Exercise ball and resistance bands",
+         "8 sessions of aquatic therapy", "tramadol 50mg #60"]
+FACTS = ["equipment_need_documented", "goals_documented", "outcome_monitoring_documented", "exercise_contraindicated"]
+
+
+def generate(n_items: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    lines, made = [], 0
+    while made < n_items:
+        k = min(rng.randint(1, 4), n_items - made)
+        facts = {f: rng.choice([True, False]) for f in FACTS if rng.random() < 0.8}
+        case = {"case_id": f"bench-{len(lines)}", "ur_decision": "non_certified",
+                "items": [{"name": rng.choice(NAMES)} for _ in range(k)], "facts": facts}
+        lines.append(json.dumps(case))
+        made += k
+    return lines
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--items", type=int, default=20000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is kept")
+    args = ap.parse_args()
+    cli = [sys.executable, "-m", "imr_rules.cli"]
+
+    rb = load_rulebase()
+    evaluator = Evaluator(rb)
+    lines = generate(args.items, args.seed)
+    cases = [parse_case_json_line(line, "bench", i, rb) for i, line in enumerate(lines, 1)]
+    engine_facts = []
+    for case in cases:
+        for item in case.items:
+            category, region = classify(rb, item)
+            engine_facts.append(item_fact("1", category, region, case.item_facts(item)))
+    n = len(engine_facts)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cases.jsonl"
+        path.write_text("\n".join(lines) + "\n")
+        raw = min(timed(lambda: evaluator.engine.raw_loop(engine_facts)) for _ in range(args.repeat))
+        inproc = min(timed(lambda: [json.dumps(evaluator.evaluate(c)) for c in cases]) for _ in range(args.repeat))
+        ours = min(timed(lambda: subprocess.run(cli + ["evaluate", "--jsonl", str(path)], check=True,
+                                                stdout=subprocess.DEVNULL, cwd=ROOT))
+                   for _ in range(args.repeat))
+    seed_case = str(ROOT / "examples" / "001_f0193407169a11a4.yaml")
+    one = statistics.median(timed(lambda: subprocess.run(cli + ["evaluate", seed_case], check=True,
+                                                         stdout=subprocess.DEVNULL, cwd=ROOT)) for _ in range(5))
+    firings = evaluator.engine.raw_loop(engine_facts)
+
+    print(f"items: {n} in {len(lines)} cases; {len(evaluator.compiled.conditions)} engine rules; "
+          f"{firings / n:.2f} firings per item; Python {sys.version.split()[0]}")
+    print(f"{'measurement':<42}{'seconds':>10}{'items/s':>12}{'x raw':>8}")
+    for label, secs in (("raw durable_rules assert/delete loop", raw),
+                        ("evaluate in-process (decide + JSON)", inproc),
+                        ("imr-rules evaluate --jsonl (subprocess)", ours)):
+        print(f"{label:<42}{secs:>10.3f}{n / secs:>12,.0f}{secs / raw:>8.2f}")
+    print(f"one case through the CLI (median of 5): {one:.3f} s wall")
+    print(f"ratio raw/ours (items/s): {ours / raw:.2f}  (goal <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
