@@ -79,15 +79,6 @@ class _BoundedCache(dict):
         return value
 
 
-def result(rb: RuleBase, case: Case, decisions: list[ItemDecision]) -> dict:
-    return {
-        "case_id": case.case_id,
-        "tool_version": __version__,
-        "ruleset": {"fingerprint": rb.fingerprint},
-        "items": [item_result(rb, case, d) for d in decisions],
-    }
-
-
 def item_result(rb: RuleBase, case: Case, d: ItemDecision) -> dict:
     excerpts = cited_excerpts(d) if not d.conflict else []
     basis = None
