@@ -34,4 +34,34 @@ def _patterns(path: str):
 
 def case_from_letter(path: str | Path, rb: RuleBase) -> Case:
     """A determination letter as a validated :class:`Case`, in memory."""
-    return case_from_document(Document(letter_case_dict(path, rb), str(path), {}), rb)
+    return case_from_document(Document(letter_case_dict(path, rb), str(path), {}), rb, schema_checked=True)
+
+
+def case_yaml(case: dict, source: str) -> str:
+    """A case dict as a reviewed-by-a-person YAML case file (deterministic)."""
+    import yaml
+    from . import __version__
+    header = (f"# Imported from the determination letter {Path(source).name} by imr-rules {__version__}.\n"
+              "# Review the facts and their evidence against the letter before relying on it.\n")
+    return header + yaml.safe_dump(case, sort_keys=False, allow_unicode=True, width=100)
+
+
+def import_letters(paths: list[str], rb: RuleBase, out_dir: str | None, force: bool):
+    """Import every letter; yield (path, output text or None, error or None).
+
+    With ``out_dir`` each case is written to ``out_dir/<stem>.yaml`` (atomically,
+    never over an existing file without ``force``) and the text yielded is the
+    path written; without it, the YAML itself is yielded for printing.
+    """
+    from .output import write_atomic
+    for path in paths:
+        try:
+            text = case_yaml(letter_case_dict(path, rb), path)
+            if out_dir is None:
+                yield path, text, None
+            else:
+                target = Path(out_dir) / f"{Path(path).stem}.yaml"
+                write_atomic(target, text, force)
+                yield path, str(target), None
+        except InputError as exc:
+            yield path, None, exc

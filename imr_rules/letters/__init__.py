@@ -1,0 +1,18 @@
+"""Import IMR Final Determination Letters as case files.
+
+>>> patterns = load_fact_patterns("rules/fact_patterns.yaml")
+>>> case = import_letter_file("letter.txt", patterns=patterns, chapters=[("mtus", "Chronic Pain Medical Treatment Guidelines")])
+
+Modules, in the order the data flows: ``normalize`` (undo the PDF layout),
+``sections`` (summary and item blocks), ``summary`` (patient, diagnoses),
+``citations`` (guideline basis), ``patterns`` (the fact pattern file),
+``findings`` (facts from a rationale), ``importer`` (the case dict).
+"""
+
+from .errors import LetterError
+from .importer import import_letter, import_letter_file
+from .normalize import normalize
+from .patterns import FactPatterns, load_fact_patterns
+
+__all__ = ["FactPatterns", "LetterError", "import_letter", "import_letter_file",
+           "load_fact_patterns", "normalize"]

@@ -1,0 +1,364 @@
+"""Load, check and compile the fact pattern file (``rules/fact_patterns.yaml``).
+
+The file says, in data an editor can change without touching code, how a
+finding is recognised in a rationale: per fact, *topic* patterns (what the
+clause talks about), *affirm* cues (documented, explained, will monitor) and
+*deny* cues (unclear, undocumented); and, shared by all facts, *negation*
+cues, *clause breaks*, the phrases that mark the start of the case-specific
+findings, and the clauses that speak for the guideline rather than the
+patient. How they combine (negation scope, guideline skipping) is in
+``findings.py``.
+
+Every regular expression is checked for catastrophic backtracking before it
+is compiled, compiled once (case-insensitive), and kept with its source line
+so that tools can point at it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+try:  # Python 3.11+
+    from re import _constants as _sre_c, _parser as _sre_p
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_p  # type: ignore[no-redef]
+
+from .. import schemas
+from ..yamlio import Document, load_document
+
+#: A repeated group may hold an unbounded repeat (``(?:\w+ ){0,4}``) only when
+#: it repeats at most this many times.
+MAX_NESTED_REPEAT = 8
+FLAGS = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One regular expression of the pattern file, with where it was written."""
+
+    source: str
+    line: int | None
+    regex: re.Pattern
+
+
+@dataclass(frozen=True)
+class PatternList:
+    """A list of patterns; ``regex`` is their union, so a clause is searched once per list.
+
+    ``factors``: literal strings (lower case) of which every match contains at
+    least one, or None when some pattern has none. Python's ``re`` scans a
+    pattern that starts with ``\\b`` or an alternation character by
+    character; a plain substring test rules most sentences out far faster.
+    """
+
+    patterns: tuple[Pattern, ...]
+    regex: re.Pattern | None
+    factors: frozenset[str] | None = None
+
+    def maybe(self, lowered: str) -> bool:
+        """False only when no pattern can match ``lowered`` (the text in lower case)."""
+        if self.regex is None:
+            return False
+        if self.factors is None:
+            return True
+        for f in self.factors:
+            if f in lowered:
+                return True
+        return False
+
+    def search(self, text: str, lowered: str | None = None):
+        if self.regex is None or (lowered is not None and not self.maybe(lowered)):
+            return None
+        return self.regex.search(text)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        if self.regex is None:
+            return []
+        return [m.span() for m in self.regex.finditer(text)]
+
+
+@dataclass(frozen=True)
+class FactPattern:
+    """How one boolean fact is recognised: topic + affirm/deny cues."""
+
+    fact: str
+    line: int | None
+    topic: PatternList
+    affirm: PatternList
+    deny: PatternList
+
+
+@dataclass(frozen=True)
+class FactPatterns:
+    """The compiled pattern file. Immutable; build it once with :func:`load_fact_patterns`."""
+
+    file: str
+    facts: tuple[FactPattern, ...]
+    findings_start: PatternList
+    skip_clauses: PatternList
+    clause_breaks: PatternList
+    negation: PatternList
+    #: Files whose excerpt texts are guideline quotations (never findings).
+    guideline_files: tuple[str, ...]
+    #: The excerpt texts as one lower-case word string, " word word ... ".
+    guideline_words: str
+    #: Every fact's topic patterns: a sentence that matches none is skipped.
+    any_topic: PatternList
+
+    @property
+    def fact_ids(self) -> tuple[str, ...]:
+        return tuple(f.fact for f in self.facts)
+
+
+def load_fact_patterns(path: str | os.PathLike, *, extra_guideline_texts=()) -> FactPatterns:
+    """Load and compile a fact pattern file; any problem is an InputError naming its line.
+
+    ``extra_guideline_texts``: more verbatim guideline text to treat as quotation,
+    besides the excerpt files the pattern file names under ``guideline_excerpts``.
+    """
+    doc = load_document(path, what="fact pattern file")
+    schemas.validate(doc, "fact_patterns")
+    data = doc.data
+    files, texts = _guideline_texts(doc)
+    texts.extend(str(t) for t in extra_guideline_texts)
+    guideline_words = " " + " ".join(words(t) for t in texts) + " "
+
+    def plist(path):
+        return _compile_list(doc, path, guideline_words)
+
+    facts = tuple(
+        FactPattern(fact=fid, line=doc.line_of(("facts", fid)),
+                    topic=plist(("facts", fid, "topic")),
+                    affirm=plist(("facts", fid, "affirm")),
+                    deny=plist(("facts", fid, "deny")))
+        for fid in data["facts"])
+    return FactPatterns(
+        file=doc.file, facts=facts,
+        findings_start=plist(("findings_start",)),
+        skip_clauses=plist(("skip_clauses",)),
+        clause_breaks=plist(("clause_breaks",)),
+        negation=plist(("negation",)),
+        guideline_files=tuple(files),
+        guideline_words=guideline_words,
+        any_topic=_pattern_list([p for f in facts for p in f.topic.patterns], guideline_words))
+
+
+def words(text: str) -> str:
+    """Lower-case words joined by single spaces: how quoted guideline text is compared."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _compile_list(doc: Document, path: tuple, common: str = "") -> PatternList:
+    node = doc.data
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    compiled = []
+    for i, source in enumerate(node or ()):
+        where = path + (i,)
+        problem = unsafe_reason(source)
+        if problem:
+            raise doc.error(f"{'/'.join(map(str, where))}: unsafe regular expression {source!r}: {problem}",
+                            where, hint="bound every repeat, e.g. '.{0,80}?' instead of '.*', "
+                                        "and do not repeat a group that itself repeats without bound")
+        try:
+            # Compiling inside a group also refuses global flags such as "(?i)"
+            # in the middle, which would break the union below.
+            regex = re.compile(f"(?:{source})", FLAGS)
+        except re.error as exc:
+            raise doc.error(f"{'/'.join(map(str, where))}: bad regular expression {source!r}: {exc}",
+                            where, hint="fix the regular expression (Python syntax); "
+                                        "it is matched case-insensitively") from None
+        compiled.append(Pattern(source, doc.line_of(where), regex))
+    try:
+        return _pattern_list(compiled, common)
+    except re.error as exc:  # e.g. the same group name in two patterns
+        raise doc.error(f"{'/'.join(map(str, path))}: the patterns cannot be combined: {exc}", path,
+                        hint="use non-capturing groups (?:...) instead of named groups") from None
+
+
+def _pattern_list(patterns: list[Pattern], common: str = "") -> PatternList:
+    if not patterns:
+        return PatternList((), None, None)
+    # One "\\b" in front of the patterns that start with it: Python's re then
+    # tests the word boundary once per position instead of once per pattern.
+    bounded = [p.source[2:] for p in patterns if _starts_with_boundary(p.source)]
+    others = [p.source for p in patterns if not _starts_with_boundary(p.source)]
+    parts = [f"(?:{s})" for s in others]
+    if bounded:
+        parts.insert(0, "\\b(?:" + "|".join(f"(?:{s})" for s in bounded) + ")")
+    union = re.compile("|".join(parts), FLAGS)
+    factors: set[str] | None = set()
+    for p in patterns:
+        f = required_literals(p.source, common)
+        if not f:
+            factors = None
+            break
+        factors |= f
+    return PatternList(tuple(patterns), union, frozenset(factors) if factors else None)
+
+
+def _starts_with_boundary(source: str) -> bool:
+    """``\\b...`` with no top-level alternation (``\\bfoo|bar`` must stay as written)."""
+    if not source.startswith("\\b"):
+        return False
+    try:
+        parsed = list(_sre_p.parse(source, FLAGS))
+    except Exception:
+        return False
+    return bool(parsed) and parsed[0][0] is _sre_c.AT and parsed[0][1] is _sre_c.AT_BOUNDARY
+
+
+def required_literals(source: str, common: str = "") -> frozenset[str] | None:
+    """Lower-case strings of which every match of ``source`` contains one (None: no such set).
+
+    ``\\bwhy\\b.{0,120}?...`` gives {"why"}; ``\\b(?:goals?|objectives?)\\b`` gives
+    {"goal", "objective"}. Used only to skip text that cannot match. When a
+    pattern offers several such sets, the one whose strings occur least in
+    ``common`` (text like the letters: the guideline excerpts) is chosen, so
+    "exercise" or "program" do not let every sentence through.
+    """
+    try:
+        parsed = _sre_p.parse(source, FLAGS)
+    except Exception:
+        return None
+    found = _literals(list(parsed), common)
+    if not found or any(not s.strip() for s in found):
+        return None
+    return frozenset(found)
+
+
+def _literals(seq, common: str) -> frozenset[str] | None:
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush():
+        if run:
+            candidates.append(frozenset(["".join(run).lower()]))
+            run.clear()
+
+    for op, av in seq:
+        if op is _sre_c.LITERAL:
+            run.append(chr(av))
+            continue
+        if op is _sre_c.AT:        # \b, ^, $: zero-width, the run goes on
+            continue
+        flush()
+        found = None
+        if op is _sre_c.SUBPATTERN:
+            found = _literals(list(av[-1]), common)
+        elif op is _sre_c.BRANCH:
+            branches = [_literals(list(b), common) for b in av[1]]
+            if all(branches):
+                found = frozenset().union(*branches)
+        elif op in _REPEATS and av[0] >= 1:
+            found = _literals(list(av[2]), common)
+        if found:
+            candidates.append(found)
+    flush()
+    # A literal of one letter or a lone space rules nothing out.
+    candidates = [c for c in candidates if min(len(s.strip()) for s in c) >= 2]
+    if not candidates:
+        return None
+    # The most selective: the fewest occurrences in the sample text, then the
+    # longest shortest string.
+    return min(candidates, key=lambda c: (sum(common.count(s) for s in c), -min(map(len, c)), len(c)))
+
+
+def unsafe_reason(source: str) -> str | None:
+    """Why ``source`` could backtrack catastrophically (or None when it is safe enough).
+
+    Allowed: unbounded repeats of one character or class (``\\w+``, ``[a-z]*``),
+    bounded repeats of groups (``(?:\\w+ ){0,4}``, at most
+    :data:`MAX_NESTED_REPEAT` times when the group holds an unbounded repeat).
+    Refused: ``.*``/``.+``, unbounded repeats of groups (``(a+)+``, ``(?:a|ab)*``),
+    back-references.
+    """
+    try:
+        parsed = _sre_p.parse(source, FLAGS)
+    except Exception:  # syntax errors are reported by re.compile with a better message
+        return None
+    return _check(parsed)
+
+
+_REPEATS = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT}
+if hasattr(_sre_c, "POSSESSIVE_REPEAT"):
+    _REPEATS.add(_sre_c.POSSESSIVE_REPEAT)
+_SINGLE = {_sre_c.LITERAL, _sre_c.NOT_LITERAL, _sre_c.IN, _sre_c.CATEGORY}
+
+
+def _check(sub) -> str | None:
+    for op, av in sub:
+        if op in _REPEATS:
+            lo, hi, body = av
+            if hi == _sre_c.MAXREPEAT:
+                if any(o is _sre_c.ANY for o, _ in body):
+                    return "'.*' or '.+' without bound (write '.{0,80}?')"
+                if len(body) != 1 or body[0][0] not in _SINGLE:
+                    return "a group repeated without bound (like (a+)+ or (?:a|ab)*); give it a bound {0,n}"
+            elif hi > MAX_NESTED_REPEAT and _has_unbounded(body):
+                return f"a group with an unbounded repeat inside, repeated more than {MAX_NESTED_REPEAT} times"
+            problem = _check(body)
+            if problem:
+                return problem
+        elif op is _sre_c.GROUPREF or op is getattr(_sre_c, "GROUPREF_EXISTS", None):
+            return "back-references are not allowed"
+        else:
+            for child in _children(op, av):
+                problem = _check(child)
+                if problem:
+                    return problem
+    return None
+
+
+def _children(op, av):
+    if op is _sre_c.SUBPATTERN:
+        yield av[-1]
+    elif op is _sre_c.BRANCH:
+        yield from av[1]
+    elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+        yield av[1]
+    elif hasattr(_sre_c, "ATOMIC_GROUP") and op is _sre_c.ATOMIC_GROUP:
+        yield av
+
+
+def _has_unbounded(sub) -> bool:
+    for op, av in sub:
+        if op in _REPEATS and av[1] == _sre_c.MAXREPEAT:
+            return True
+        if op in _REPEATS and _has_unbounded(av[2]):
+            return True
+        if any(_has_unbounded(c) for c in _children(op, av)):
+            return True
+    return False
+
+
+def _guideline_texts(doc: Document) -> tuple[list[str], list[str]]:
+    """The excerpt texts of the guideline files the pattern file names (paths relative to it)."""
+    base = Path(doc.file).parent
+    files: list[str] = []
+    texts: list[str] = []
+    for i, entry in enumerate(doc.data.get("guideline_excerpts") or ()):
+        where = ("guideline_excerpts", i)
+        target = base / entry
+        if target.is_dir():
+            found = sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+        elif target.is_file():
+            found = [target]
+        else:
+            raise doc.error(f"guideline_excerpts/{i}: no such file or folder: {entry}", where,
+                            hint="give a folder of guideline excerpt files, relative to this file")
+        for p in found:
+            gdoc = load_document(p, what="guideline file")
+            excerpts = gdoc.data.get("excerpts") if isinstance(gdoc.data, dict) else None
+            for ex in excerpts or ():
+                if isinstance(ex, dict) and isinstance(ex.get("text"), str):
+                    texts.append(ex["text"])
+            files.append(str(p))
+    return files, texts
