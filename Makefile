@@ -38,6 +38,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_evaluate.py
+	$(PY) benchmarks/bench_backtest.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

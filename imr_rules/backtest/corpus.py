@@ -1,0 +1,103 @@
+"""Finding the historical cases: files and folders -> one job per case.
+
+A folder of history often holds a letter ``X.txt`` next to ``X.yaml``, the
+case file imported from it and reviewed by a person. Both carry the same
+historical items; counting both would count every item twice, so the
+reviewed case file is used and the letter is kept only as a fallback for a
+case file that has no ``history``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..inputs import CASE_SUFFIXES, LETTER_SUFFIXES
+
+SUFFIXES = CASE_SUFFIXES + LETTER_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Job:
+    """One historical case to load: ``path``, and the letter to use if it has no history."""
+
+    path: str
+    fallback: str | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    source: str
+    text: str
+    kind: str = "skipped"      # skipped | letter_not_used (its case file is used) | letter_used
+
+
+@dataclass
+class Corpus:
+    jobs: list[Job]
+    notes: list[Note]          # files deliberately not used, and why
+    missing: list[str]         # PATH arguments that do not exist
+
+
+def display_path(path: Path) -> str:
+    """The path as reports show it: relative to the working folder when inside it, with ``/``.
+
+    Baselines match disagreements by this path, so it must not depend on how
+    the folder was spelled on the command line (``./tests`` vs ``tests``).
+    """
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _walk(folder: Path) -> list[Path]:
+    found = []
+    for root, dirs, files in os.walk(folder):
+        # Hidden folders and files (.git, editors' and write_atomic's temporary
+        # files) are never history.
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root, f) for f in files
+                  if not f.startswith(".") and Path(f).suffix.lower() in SUFFIXES]
+    return found
+
+
+def discover(paths: list[str]) -> Corpus:
+    """Every historical case under ``paths`` (files, or folders searched recursively), sorted."""
+    files: dict[str, Path] = {}
+    missing = []
+    for arg in paths:
+        p = Path(arg)
+        if p.is_dir():
+            candidates = _walk(p)
+        elif p.is_file():
+            candidates = [p]            # named explicitly: used whatever its suffix
+        else:
+            missing.append(display_path(p))
+            continue
+        for c in candidates:
+            files.setdefault(display_path(c), c)     # the same file named twice counts once
+
+    # Group by folder and stem: a letter and its case file describe one case.
+    groups: dict[tuple[str, str], list[str]] = {}
+    for source, p in files.items():
+        groups.setdefault((display_path(p.parent), p.stem), []).append(source)
+    jobs, notes = [], []
+    for key in sorted(groups):
+        sources = sorted(groups[key])
+        letters = [s for s in sources if Path(s).suffix.lower() in LETTER_SUFFIXES]
+        cases = [s for s in sources if s not in letters]
+        if cases and letters:
+            # The worker says which of the pair it used (it alone knows whether
+            # the case file has history). Any further letter (X.txt and X.TXT)
+            # is noted here, so no item is counted twice.
+            jobs.append(Job(cases[0], letters[0]))
+            jobs += [Job(c) for c in cases[1:]]
+            notes += [Note(letter, f"letter not used: {cases[0]} is the case of the same name", "letter_not_used")
+                      for letter in letters[1:]]
+        else:
+            jobs += [Job(s) for s in sources]
+    jobs.sort(key=lambda j: j.path)
+    return Corpus(jobs=jobs, notes=sorted(notes, key=lambda n: n.source), missing=sorted(set(missing)))

@@ -1,0 +1,139 @@
+"""One backtest: find the cases, compare every historical item, summarize, judge the gates.
+
+The result is one JSON-shaped document (``summary`` and ``items``) that every
+report format renders; nothing in it depends on ``--jobs``, the order files
+were found in, or the time of day.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Callable, ContextManager
+
+from ..errors import InputError
+from ..model import RuleBase
+from . import baseline as baseline_mod
+from .compare import ItemRecord
+from .corpus import discover
+from .metrics import ratio, summarize
+from .workers import outcomes
+
+
+@dataclass(frozen=True)
+class Gates:
+    """Thresholds (fractions 0..1) the run must meet; None: not checked."""
+
+    min_agreement: float | None = None
+    min_coverage: float | None = None
+
+
+@dataclass
+class BacktestReport:
+    document: dict                              # {"summary": ..., "items": [...]}: the JSON report
+    records: list[ItemRecord] = field(default_factory=list)
+
+    @property
+    def summary(self) -> dict:
+        return self.document["summary"]
+
+    @property
+    def errors(self) -> list[dict]:
+        return self.summary["errors"]
+
+    @property
+    def passed(self) -> bool:
+        return self.summary["passed"]
+
+
+class _NoProgress:
+    def update(self, n: int) -> None:
+        pass
+
+
+def no_progress(total: int) -> ContextManager:
+    return contextlib.nullcontext(_NoProgress())
+
+
+def run_backtest(paths: list[str], rb: RuleBase, *, rules_dir: str | None = None,
+                 guidelines_dir: str | None = None, jobs: int = 1, gates: Gates = Gates(),
+                 baseline: tuple[str, set] | None = None,
+                 progress: Callable[[int], ContextManager] = no_progress) -> BacktestReport:
+    """Backtest ``rb`` against the historical cases under ``paths``.
+
+    ``rules_dir``/``guidelines_dir`` are the folders ``rb`` was loaded from
+    (None: bundled), for the worker processes. ``baseline`` is (file, keys)
+    from :func:`baseline.load_baseline`. ``progress(total)`` returns a context
+    manager with ``update(n)``, called once per file.
+    """
+    corpus = discover(paths)
+    records: list[ItemRecord] = []
+    notes = list(corpus.notes)
+    errors = [{"source": m, "message": str(InputError("not found", m, hint="check the path"))}
+              for m in corpus.missing]
+    with_history = skipped = 0
+    with progress(len(corpus.jobs)) as bar:
+        for outcome in outcomes(corpus.jobs, rb, rules_dir, guidelines_dir, jobs):
+            records += outcome.records
+            notes += outcome.notes
+            with_history += bool(outcome.records)
+            skipped += not outcome.records and not outcome.error
+            if outcome.error:
+                errors.append({"source": outcome.source, "message": outcome.error})
+            bar.update(1)
+    records.sort(key=lambda r: (r.source, r.item_id))
+
+    summary = {"ruleset": rb.fingerprint,
+               "files": {"cases": len(corpus.jobs), "with_history": with_history,
+                         "skipped": skipped, "errors": len(errors)}}
+    summary.update(summarize(records, [r.id for r in rb.active_rules]))
+    check = baseline_mod.check(records, baseline[1], baseline[0]) if baseline else None
+    summary["baseline"] = baseline_mod.as_dict(check) if check else None
+    summary["gates"] = _gates(summary, gates, check)
+    summary["passed"] = all(g["passed"] for g in summary["gates"])
+    summary["notes"] = [{"source": n.source, "kind": n.kind, "note": n.text}
+                        for n in sorted(notes, key=lambda n: (n.source, n.text))]
+    summary["errors"] = sorted(errors, key=lambda e: (e["source"], e["message"]))
+
+    accepted = set(check.accepted) if check else set()
+    items = [_item(r, accepted if check else None) for r in records]
+    return BacktestReport({"summary": summary, "items": items}, records)
+
+
+def _gates(summary: dict, gates: Gates, check) -> list[dict]:
+    out = []
+    if gates.min_agreement is not None:
+        agreed, note = summary["agreed"], "agreement on covered items"
+        if check:
+            # Accepted disagreements count as agreeing: only new ones fail the gate.
+            agreed += len(check.accepted)
+            note += f"; the {len(check.accepted)} disagreement(s) accepted by the baseline count as agreeing"
+        value = ratio(agreed, summary["covered"])
+        if value is None:
+            note = "no covered items: agreement is undefined, so the gate fails"
+        out.append({"gate": "min_agreement", "threshold": gates.min_agreement, "value": value,
+                    "passed": value is not None and value >= gates.min_agreement, "note": note})
+    if gates.min_coverage is not None:
+        value = summary["coverage"]
+        note = "share of historical items the rule base decides" if value is not None else \
+            "no historical items: coverage is undefined, so the gate fails"
+        out.append({"gate": "min_coverage", "threshold": gates.min_coverage, "value": value,
+                    "passed": value is not None and value >= gates.min_coverage, "note": note})
+    return out
+
+
+def _item(r: ItemRecord, accepted: set | None) -> dict:
+    status = None
+    if accepted is not None and r.agree is False:
+        status = "accepted" if baseline_mod.key(r) in accepted else "new"
+    return {
+        # The contract's keys first.
+        "source": r.source, "item_id": r.item_id, "name": r.name, "expected": r.expected, "got": r.got,
+        "covered": r.covered, "agree": r.agree, "basis_agree": r.basis_agree,
+        # Added: what the draft was and why.
+        "case_id": r.case_id, "determination": r.determination, "conflict": r.conflict,
+        "expected_basis": r.expected_basis, "got_basis": r.got_basis,
+        "fired_rules": list(r.fired), "deciding_rules": list(r.deciding),
+        "baseline": status,
+        "evidence": [{"fact": e.fact, "value": e.value, "quote": e.quote} for e in r.evidence],
+    }
