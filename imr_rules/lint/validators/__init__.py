@@ -1,0 +1,15 @@
+"""The validator registry: every lint check, one class each."""
+
+from __future__ import annotations
+
+from .logic import Conflict, Gap, NeverHolds, Shadowed
+from .patterns import PatternMatchesNoLetter, UnsafeRegex
+from .quotes import QuoteNotInExcerpt
+from .references import (DuplicateDefinition, MissingExamples, UnresolvedReference, UnusedCategory,
+                         UnusedExcerpt, UnusedFact)
+
+#: Every validator, in the order their descriptions are listed (SARIF rules, JUnit test cases).
+VALIDATORS = (
+    UnresolvedReference, DuplicateDefinition, UnusedFact, UnusedExcerpt, UnusedCategory, MissingExamples,
+    QuoteNotInExcerpt, Conflict, Gap, Shadowed, NeverHolds, UnsafeRegex, PatternMatchesNoLetter,
+)

@@ -1,0 +1,79 @@
+"""lint output formats (text, JSON, SARIF 2.1.0, JUnit) and exit codes."""
+
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree as ET
+
+from imr_rules.lint import VALIDATORS
+from imr_rules.lint.findings import Finding
+from imr_rules.lint.report import to_junit, to_sarif, to_text
+
+from test_lint_helpers import add_fact, line_of, plant_rules, rule
+
+FINDINGS = [
+    Finding("unused-fact", "low", "fact 'x' is read by no rule", "rules/facts.yaml", 40),
+    Finding("conflict", "high", "rules 'a' and 'b' both decide", "rules/a.yaml", 12),
+    Finding("conflict", "high", "rules 'c' and 'd' both decide", "rules/a.yaml", 3),
+]
+
+
+def test_text_is_sorted_file_line_severity_validator_message():
+    assert to_text(FINDINGS).splitlines() == [
+        "rules/a.yaml:3: high conflict: rules 'c' and 'd' both decide",
+        "rules/a.yaml:12: high conflict: rules 'a' and 'b' both decide",
+        "rules/facts.yaml:40: low unused-fact: fact 'x' is read by no rule",
+    ]
+
+
+def test_sarif_has_the_registry_as_rules_and_located_results():
+    log = json.loads(to_sarif(FINDINGS, VALIDATORS))
+    assert log["version"] == "2.1.0"
+    run = log["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [v.id for v in VALIDATORS]
+    first = run["results"][0]
+    assert first["ruleId"] == "unused-fact" and first["level"] == "note"
+    assert first["message"]["text"] == "fact 'x' is read by no rule"
+    loc = first["locations"][0]["physicalLocation"]
+    assert loc == {"artifactLocation": {"uri": "rules/facts.yaml"}, "region": {"startLine": 40}}
+    assert run["tool"]["driver"]["rules"][first["ruleIndex"]]["id"] == "unused-fact"
+    assert [r["level"] for r in run["results"]] == ["note", "error", "error"]
+
+
+def test_junit_one_testcase_per_validator_and_a_failure_per_finding():
+    root = ET.fromstring(to_junit(FINDINGS, VALIDATORS))
+    cases = root.findall("./testsuite/testcase")
+    assert [c.get("name") for c in cases] == [v.id for v in VALIDATORS]
+    failures = {c.get("name"): len(c.findall("failure")) for c in cases}
+    assert failures["conflict"] == 2 and failures["unused-fact"] == 1
+    assert sum(failures.values()) == 3
+    assert root.find("testsuite").get("failures") == "2"
+
+
+def test_cli_formats_and_fail_on(rules_copy, cli):
+    rules, guidelines = rules_copy
+    add_fact(rules, "unread")
+    # Approves gym memberships where the MTUS contraindication rule (priority 10) denies them.
+    plant_rules(rules, rule("twin", "{fact: exercise_contraindicated, is: true}", categories="[gym_membership]",
+                            determination="medically_necessary", priority=10))
+    args = ("lint", "--rules", rules, "--guidelines", guidelines)
+    text = cli(*args)
+    assert text.exit_code == 1
+    mtus = rules / "mtus-chronic-pain-exercise.yaml"
+    assert (f"{mtus}:{line_of(mtus, 'id: mtus-exercise-contraindicated')}: high conflict: rules "
+            "'mtus-exercise-contraindicated' (not_medically_necessary) and 'twin' (medically_necessary") in text.output
+    assert text.output.rstrip().endswith("2 findings (1 high, 1 low) from 13 validators")
+    as_json = cli(*args, "--format", "json")
+    assert as_json.exit_code == 1
+    assert sorted(f["validator"] for f in json.loads(as_json.output)) == ["conflict", "unused-fact"]
+    sarif = json.loads(cli(*args, "--format", "sarif").output)
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == {"conflict", "unused-fact"}
+    assert ET.fromstring(cli(*args, "--format", "junit").output).tag == "testsuites"
+    # A conflict is high: --fail-on high still fails; only low findings never fail at medium.
+    assert cli(*args, "--fail-on", "high").exit_code == 1
+
+
+def test_cli_shipped_rules_are_clean(cli):
+    result = cli("lint", "--historical", "/nonexistent-folder-for-letters")
+    assert result.exit_code == 0
+    assert result.output == "0 findings from 13 validators\n"
