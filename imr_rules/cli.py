@@ -20,29 +20,13 @@ from .errors import InputError
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Draft cited IMR-style medical-necessity decisions from MTUS/ODG guideline rules.")
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_INVALID = 0, 1, 2
+from .cli_common import EXIT_INVALID, EXIT_OK, EXIT_PROBLEMS, GuidelinesOpt, RulesOpt, fail, load  # noqa: F401
 
 
 class Format(str, Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
-
-
-RulesOpt = typer.Option(None, "--rules", help="Rules folder (default: the bundled rules).",
-                        file_okay=False)
-GuidelinesOpt = typer.Option(None, "--guidelines", help="Guideline excerpts folder (default: bundled).",
-                             file_okay=False)
-
-
-def fail(exc: InputError) -> None:
-    typer.echo(str(exc), err=True)
-    raise typer.Exit(EXIT_INVALID)
-
-
-def load(rules: Optional[Path], guidelines: Optional[Path]):
-    from .loader import load_rulebase
-    return load_rulebase(rules, guidelines)
 
 
 def version_callback(value: bool):

@@ -10,8 +10,8 @@ from typing import List, Optional
 
 import typer
 
-# Exit codes as in cli.py (not imported from there: cli.py imports this module).
-_EXIT_OK, _EXIT_PROBLEMS, _EXIT_INVALID = 0, 1, 2
+from .cli_common import EXIT_INVALID as _EXIT_INVALID, EXIT_OK as _EXIT_OK, EXIT_PROBLEMS as _EXIT_PROBLEMS
+from .cli_common import GuidelinesOpt, RulesOpt, fail
 #: Fewer files than this finish before a progress bar would be worth drawing.
 _PROGRESS_MIN_FILES = 20
 
@@ -45,10 +45,8 @@ def register(app: typer.Typer) -> None:
             ..., metavar="PATH",
             help="Historical case files (YAML/JSON with history), determination letters (.txt), or folders "
                  "of them (searched recursively)."),
-        rules: Optional[Path] = typer.Option(None, "--rules", file_okay=False,
-                                             help="Rules folder (default: the bundled rules)."),
-        guidelines: Optional[Path] = typer.Option(None, "--guidelines", file_okay=False,
-                                                  help="Guideline excerpts folder (default: bundled)."),
+        rules: Optional[Path] = RulesOpt,
+        guidelines: Optional[Path] = GuidelinesOpt,
         json_file: Optional[Path] = typer.Option(None, "--json", metavar="FILE", dir_okay=False,
                                                  help="Write the report as JSON."),
         junit_file: Optional[Path] = typer.Option(None, "--junit", metavar="FILE", dir_okay=False,
@@ -77,7 +75,7 @@ def register(app: typer.Typer) -> None:
         from .backtest import reports
         from .errors import InputError
         from .loader import load_rulebase
-        from .output import write_atomic
+        from .output import check_writable, write_atomic
 
         outputs = [(p, render) for p, render in ((json_file, reports.to_json), (junit_file, reports.to_junit),
                                                   (markdown_file, reports.to_markdown)) if p]
@@ -88,15 +86,11 @@ def register(app: typer.Typer) -> None:
                 if target.resolve() in [t.resolve() for t in targets[:i]]:
                     raise InputError("the same file is given for two outputs", str(target),
                                      hint="give each of --json, --junit, --markdown, --write-baseline its own file")
-                if target.exists() and not force:
-                    raise InputError("file exists; not overwriting it", str(target), hint="pass --force to overwrite")
-                if not target.parent.is_dir():
-                    raise InputError("folder does not exist", str(target.parent), hint="create it first")
+                check_writable(target, force)
             rb = load_rulebase(rules, guidelines)
             accepted = (str(baseline), baseline_mod.load_baseline(str(baseline))) if baseline else None
         except InputError as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(_EXIT_INVALID)
+            fail(exc)
 
         report = run_backtest(
             [str(p) for p in paths], rb,
@@ -112,11 +106,49 @@ def register(app: typer.Typer) -> None:
             if write_baseline:
                 write_atomic(write_baseline, baseline_mod.baseline_text(report.records, str(write_baseline)), force)
         except InputError as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(_EXIT_INVALID)
+            fail(exc)
         if report.errors:
             typer.echo(f"backtest: {len(report.errors)} file(s) could not be used:", err=True)
             for e in report.errors:
                 typer.echo(e["message"], err=True)
             raise typer.Exit(_EXIT_INVALID)
         raise typer.Exit(_EXIT_OK if report.passed else _EXIT_PROBLEMS)
+
+    @app.command("import-letter")
+    def import_letter(
+        letters: List[Path] = typer.Argument(..., metavar="LETTER...",
+                                             help="IMR final determination letters (text)."),
+        out_dir: Optional[Path] = typer.Option(None, "-o", "--output-dir", file_okay=False,
+                                               help="Write DIR/<letter stem>.yaml for each letter "
+                                                    "(required for several letters)."),
+        force: bool = typer.Option(False, "--force", help="Overwrite existing case files."),
+        rules: Optional[Path] = RulesOpt,
+        guidelines: Optional[Path] = GuidelinesOpt,
+    ):
+        """Turn determination letters into case files with evidence and history."""
+        from .errors import InputError
+        from .importing import import_letters
+        from .loader import load_rulebase
+        try:
+            if out_dir is None and len(letters) > 1:
+                raise InputError(f"{len(letters)} letters but no output folder",
+                                 hint="give -o DIR to write one case file per letter")
+            if out_dir is not None and not out_dir.is_dir():
+                raise InputError("output folder does not exist", str(out_dir), hint="create it first")
+            rb = load_rulebase(rules, guidelines)
+        except InputError as exc:
+            fail(exc)
+        failures = []
+        for path, text, error in import_letters([str(p) for p in letters], rb,
+                                                str(out_dir) if out_dir else None, force):
+            if error is not None:
+                failures.append(error)
+                typer.echo(str(error), err=True)
+            elif out_dir is None:
+                typer.echo(text, nl=False)
+            else:
+                typer.echo(f"wrote {text}", err=True)
+        if failures:
+            typer.echo(f"import-letter: {len(failures)} of {len(letters)} letter(s) not imported: "
+                       + ", ".join(e.file or "?" for e in failures), err=True)
+            raise typer.Exit(_EXIT_INVALID)

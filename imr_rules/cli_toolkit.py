@@ -14,6 +14,7 @@ from typing import List, Optional
 
 import typer
 
+from .cli_common import EXIT_OK, EXIT_PROBLEMS, GuidelinesOpt, RulesOpt, fail, load
 from .errors import InputError
 
 
@@ -43,9 +44,6 @@ def _lint_summary(findings, validators: int) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the `imr-rules` app."""
-    # cli.py calls register() once its own helpers exist; importing them at
-    # module level would be circular.
-    from .cli import EXIT_OK, EXIT_PROBLEMS, GuidelinesOpt, RulesOpt, fail, load
 
     @app.command("lint")
     def lint_command(

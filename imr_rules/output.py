@@ -9,13 +9,20 @@ from pathlib import Path
 from .errors import InputError
 
 
-def write_atomic(path: str | os.PathLike, text: str, force: bool = False) -> None:
-    """Write ``text`` to ``path`` via a temporary file and rename (no half-written files)."""
+def check_writable(path: str | os.PathLike, force: bool = False) -> Path:
+    """Refuse a target that exists (without ``force``) or whose folder does not:
+    commands call this before long work, so they do not fail after it."""
     target = Path(path)
     if target.exists() and not force:
         raise InputError("file exists; not overwriting it", str(target), hint="pass --force to overwrite")
     if not target.parent.is_dir():
         raise InputError("folder does not exist", str(target.parent), hint="create it first")
+    return target
+
+
+def write_atomic(path: str | os.PathLike, text: str, force: bool = False) -> None:
+    """Write ``text`` to ``path`` via a temporary file and rename (no half-written files)."""
+    target = check_writable(path, force)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
