@@ -139,7 +139,7 @@ def _why(first: Rule, applicable: list[Rule]) -> str:
     if first.tier == "mtus":
         return f"MTUS rules decide first (8 CCR 9792.21.1); priority {first.priority} is the lowest that holds"
     if "mtus" in tiers:
-        return ("the applicable MTUS rules do not hold, so non-MTUS rules decide (8 CCR 9792.21.1); "
+        return ("no applicable MTUS rule holds, so non-MTUS rules decide (8 CCR 9792.21.1); "
                 f"priority {first.priority} is the lowest that holds")
     return f"no MTUS rule addresses this item, so non-MTUS rules decide; priority {first.priority} is the lowest that holds"
 

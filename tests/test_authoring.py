@@ -12,12 +12,14 @@ import yaml
 from conftest import ROOT
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
-SHIPPED_YAML = sorted(p for folder in ("rules", "guidelines") for p in (ROOT / folder).glob("*.y*ml"))
+SHIPPED_YAML = sorted(p for folder in ("rules", "guidelines", "examples") for p in (ROOT / folder).glob("*.y*ml"))
 
 
 def expected_schema(path: Path) -> str:
     if path.parent.name == "guidelines":
         return "guidelines"
+    if path.parent.name == "examples":
+        return "case"
     return {"facts.yaml": "facts", "items.yaml": "items", "fact_patterns.yaml": "fact_patterns"}.get(path.name, "rules")
 
 
