@@ -84,7 +84,7 @@ def main() -> None:
         path = Path(tmp) / "cases.jsonl"
         path.write_text("\n".join(lines) + "\n")
         raw = min(timed(lambda: evaluator.engine.raw_loop(engine_facts)) for _ in range(args.repeat))
-        inproc = min(timed(lambda: [json.dumps(evaluator.evaluate(c)) for c in cases]) for _ in range(args.repeat))
+        inproc = min(timed(lambda: [evaluator.evaluate_json(c) for c in cases]) for _ in range(args.repeat))
         ours = min(timed(lambda: subprocess.run(cli + ["evaluate", "--jsonl", str(path)], check=True,
                                                 stdout=subprocess.DEVNULL, cwd=ROOT))
                    for _ in range(args.repeat))

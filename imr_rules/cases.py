@@ -74,8 +74,8 @@ def case_from_document(doc: Document, rb: RuleBase, schema_checked: bool = False
             errors.append(doc.error(f"duplicate item id {item_id!r}", ("items", i, "id"),
                                     hint="give every item its own id"))
         seen.add(item_id)
-        for key, table, what in (("category", {c.id for c in rb.items.categories}, "item category"),
-                                 ("body_region", set(rb.items.region_ids()), "body region")):
+        for key, table, what in (("category", rb.items.category_id_set, "item category"),
+                                 ("body_region", rb.items.region_id_set, "body region")):
             if key in raw and raw[key] not in table:
                 errors.append(doc.error(f"unknown {what} {raw[key]!r}", ("items", i, key),
                                         hint=f"use one of: {', '.join(sorted(table))}"))

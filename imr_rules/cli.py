@@ -66,7 +66,7 @@ def evaluate(
                     typer.echo(str(case), err=True)
                     out.write(to_json({"error": case.message, "source": source, "line": line}, None) + "\n")
                 else:
-                    out.write(to_json(evaluator.evaluate(case), None) + "\n")
+                    out.write(evaluator.evaluate_json(case) + "\n")
             raise typer.Exit(EXIT_INVALID if bad else EXIT_OK)
         # Every case is read and validated before anything is printed, so a
         # bad file never leaves partial results on stdout.

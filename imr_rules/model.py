@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .conditions import Condition
@@ -127,6 +128,15 @@ class ItemCatalog:
     def region_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.body_regions) + (UNSPECIFIED,)
 
+    # Looked up for every item of every case: computed once (the catalog is immutable).
+    @cached_property
+    def category_id_set(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.categories)
+
+    @cached_property
+    def region_id_set(self) -> frozenset[str]:
+        return frozenset(self.region_ids())
+
 
 @dataclass(frozen=True)
 class AppliesTo:
@@ -173,7 +183,7 @@ class Rule:
     examples: tuple[Example, ...]
     where: Where
 
-    @property
+    @cached_property
     def tier(self) -> str:
         """The tier of what the rule cites (all its excerpts share one tier)."""
         return self.cites[0].tier

@@ -33,3 +33,19 @@ def test_fingerprint_follows_rule_and_guideline_content(rules_copy):
     g = guidelines / "odg-neck.yaml"
     g.write_text(g.read_text() + "\n")
     assert load_rulebase(rules, guidelines).fingerprint not in (base, changed)
+
+
+def test_fast_json_lines_equal_the_plain_rendering(evaluator):
+    """evaluate_json (cached item texts) is byte-identical to rendering evaluate()."""
+    import itertools
+
+    from conftest import make_case
+    from imr_rules.render import to_json
+    names = ["1 LUMBAR REHABILITATION KIT", "Gym membership", "tramadol", "Home exercise kit", "knee kit"]
+    values = [True, False, None]
+    for i, (need, goals, contra) in enumerate(itertools.product(values, values, values)):
+        facts = {"equipment_need_documented": need, "goals_documented": goals, "exercise_contraindicated": contra}
+        facts = {k: v for k, v in facts.items() if v is not None}
+        case = make_case(*names[: 1 + i % len(names)], facts=facts, ur_decision=[None, "non_certified"][i % 2])
+        for _ in range(2):       # the second time comes from the cache
+            assert evaluator.evaluate_json(case) == to_json(evaluator.evaluate(case), None)
