@@ -13,6 +13,12 @@ and how they are designed out here:
 - malformed rulesets fail with a bare error code: rules are validated against
   the project's schema before they get here;
 - ruleset names are global per host: every Engine has its own Host;
+- a ruleset of 513 or more engine rules makes set_rulesets hang, and an
+  assert that matches more than 65 rules of one ruleset fails ("Could not
+  assert fact, error code: 303"), both measured: engine rules are grouped by
+  the item category they can fire for and split into rulesets of at most
+  RULESET_SIZE rules (sentinel included), so no assert can match more; an
+  item is asserted into its category's rulesets only;
 - a Host starts two self-rearming timer threads that dispatch queued actions
   and timers into the engine every 0.2 s. This project asserts facts and
   runs its actions synchronously and uses neither, and those threads calling
@@ -62,7 +68,9 @@ class _QuietHost(_durable.Host):
     def _run(self):
         pass
 
+
 _SID = "1"
+RULESET_SIZE = 60         # engine rules per ruleset, sentinel included (an assert fails past 65 matches)
 
 
 class Engine:
@@ -73,10 +81,23 @@ class Engine:
         self.compiled = compiled
         self._fired: list[str] = []
         self._host = _QuietHost()
-        ruleset = {}
-        for name, condition in compiled.conditions.items():
-            ruleset[name] = {"all": [{"m": condition}], "run": self._callback(name)}
-        self._host.set_rulesets({_RULESET: ruleset})
+        by_category: dict[str, list[str]] = {}
+        for name in compiled.conditions:
+            if name != SENTINEL:
+                by_category.setdefault(compiled.category[name], []).append(name)
+        rulesets: dict[str, dict] = {}
+        self._rulesets: dict[str, tuple[str, ...]] = {}     # item category -> its rulesets
+        for category, names in by_category.items():
+            own = []
+            for i in range(0, len(names), RULESET_SIZE - 1):
+                chunk = {SENTINEL: {"all": [{"m": compiled.conditions[SENTINEL]}], "run": self._callback(SENTINEL)}}
+                for name in names[i:i + RULESET_SIZE - 1]:
+                    chunk[name] = {"all": [{"m": compiled.conditions[name]}], "run": self._callback(name)}
+                own.append(f"{_RULESET}{len(rulesets)}")
+                rulesets[own[-1]] = chunk
+            self._rulesets[category] = tuple(own)
+        if rulesets:
+            self._host.set_rulesets(rulesets)
 
     def _callback(self, name: str):
         fired = self._fired
@@ -89,17 +110,19 @@ class Engine:
         """Rule ids whose condition holds, and those whose condition fails, for one item."""
         fired = self._fired
         fired.clear()
-        try:
-            self._host.assert_fact(_RULESET, item_fact(_SID, category, region, facts))
-        finally:
-            self._host.delete_state(_RULESET, _SID)
-        holds, fails = [], []
+        fact = item_fact(_SID, category, region, facts)
+        for ruleset in self._rulesets.get(category, ()):
+            try:
+                self._host.assert_fact(ruleset, fact)
+            finally:
+                self._host.delete_state(ruleset, _SID)
+        holds, fails = set(), set()
         meaning = self.compiled.meaning
         for name in fired:
             if name == SENTINEL:
                 continue
-            rule_id, outcome = meaning[name]
-            (holds if outcome == HOLDS else fails).append(rule_id)
+            rule_id, outcome = meaning[name]      # several alternatives of one rule may fire
+            (holds if outcome == HOLDS else fails).add(rule_id)
         return frozenset(holds), frozenset(fails)
 
     def raw_loop(self, facts: Iterable[dict]) -> int:
@@ -107,9 +130,10 @@ class Engine:
         host, fired, n = self._host, self._fired, 0
         for fact in facts:
             fired.clear()
-            try:
-                host.assert_fact(_RULESET, fact)
-            finally:
-                host.delete_state(_RULESET, fact["sid"])
+            for ruleset in self._rulesets.get(fact["category"], ()):
+                try:
+                    host.assert_fact(ruleset, fact)
+                finally:
+                    host.delete_state(ruleset, fact["sid"])
             n += len(fired)
         return n

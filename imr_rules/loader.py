@@ -13,6 +13,7 @@ import string
 from pathlib import Path
 
 from . import schemas
+from .compiler import FAILS, HOLDS, ConditionTooComplex, alternatives
 from .conditions import ORDERED_OPS, All, Any_, Comparison, Condition, Not
 from .errors import InputError, InputErrors
 from .model import (UNSPECIFIED, AppliesTo, BodyRegion, Category, Example, Excerpt, Fact, Guideline,
@@ -220,9 +221,18 @@ class _Builder:
         examples = tuple(self._example(doc, p + ("examples", j), e) for j, e in enumerate(r.get("examples", [])))
         if len(self.errors) > before or not cites:
             return None
-        return Rule(r["id"], r["title"], r.get("description"), applies_to, when, r["then"]["determination"],
+        rule = Rule(r["id"], r["title"], r.get("description"), applies_to, when, r["then"]["determination"],
                     " ".join(r["then"]["finding"].split()), tuple(cites), r["priority"], r["status"], start, until,
                     examples, Where(doc.file, doc.line_of(p)))
+        for side in (HOLDS, FAILS):
+            try:
+                alternatives(rule, side)
+            except ConditionTooComplex as exc:
+                err(doc.error(str(exc), p + ("when",),
+                              hint="split the rule in two, or avoid `any` lists inside `all` (and `in` lists "
+                                   "inside `all`), which multiply"))
+                return None
+        return rule
 
     def _condition(self, doc: Document, p, c: dict) -> Condition:
         line = doc.line_of(p)

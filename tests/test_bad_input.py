@@ -150,3 +150,17 @@ def test_invalid_regex_in_item_catalog(cli, rules_copy):
 
 def test_missing_rules_folder(cli, tmp_path):
     assert_invalid(cli("validate", "--rules", tmp_path / "nope"), "not found", "hint:")
+
+
+def test_condition_too_complex_for_the_engine_is_refused_at_its_line(cli, rules_copy):
+    rules, guidelines = rules_copy
+    # seven two-way `any` inside an `all`: 2^7 = 128 alternatives for the engine
+    branch = "        - any: [{fact: goals_documented, is: true}, {fact: exercise_contraindicated, is: false}]\n"
+    (rules / "complex.yaml").write_text(
+        "rules:\n  - id: too-complex\n    title: t\n    applies_to: {categories: [gym_membership]}\n"
+        "    when:\n      all:\n" + branch * 7 +
+        "    then: {determination: medically_necessary, finding: f.}\n"
+        "    cites: [odg-low-back-exercise]\n    priority: 50\n    status: active\n")
+    result = cli("validate", "--rules", rules, "--guidelines", guidelines)
+    assert_invalid(result, "expands to more than 64 alternatives", "split the rule",
+                   file=rules / "complex.yaml", line=6)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from imr_rules.cases import Case, RequestedItem
-from imr_rules.compiler import compile_rules
+from imr_rules.compiler import ConditionTooComplex, compile_rules
 from imr_rules.conditions import All, Any_, Comparison, Not, evaluate
 from imr_rules.decision import decide_item, rules_by_category
 from imr_rules.engine import Engine
@@ -62,7 +62,7 @@ conditions = st.recursive(
         st.builds(lambda c: All(tuple(c)), st.lists(inner, min_size=1, max_size=3)),
         st.builds(lambda c: Any_(tuple(c)), st.lists(inner, min_size=1, max_size=3)),
         st.builds(Not, inner)),
-    max_leaves=8)
+    max_leaves=12)
 
 
 @st.composite
@@ -107,7 +107,11 @@ class _RuleBase:
 @given(rules(), st.lists(st.tuples(st.sampled_from(CATEGORIES + ["other"]), st.sampled_from(REGIONS), item_facts()),
                          min_size=1, max_size=5))
 def test_engine_matches_kleene_semantics(rule_list, items):
-    engine = Engine(compile_rules(rule_list))
+    try:
+        compiled = compile_rules(rule_list)
+    except ConditionTooComplex:
+        assume(False)       # refused at load time with a message (test_bad_input); not an engine case
+    engine = Engine(compiled)
     rb = _RuleBase(rule_list)
     by_category = rules_by_category(rb)
     for category, region, facts in items:
@@ -130,6 +134,49 @@ def test_engine_matches_kleene_semantics(rule_list, items):
                            frozenset(expected_holds), frozenset(expected_fails))
         assert (got.determination, got.conflict, [r.id for r in got.deciding], got.gaps) == \
             (want.determination, want.conflict, [r.id for r in want.deciding], want.gaps)
+
+
+def _check_against_kleene(rule_list, samples):
+    engine = Engine(compile_rules(rule_list))
+    for category, region, facts in samples:
+        holds, fails = engine.outcomes(category, region, facts)
+        want = {r.id: evaluate(r.when, facts) for r in rule_list if r.applies_to.matches(category, region)}
+        assert holds == {k for k, v in want.items() if v is True}
+        assert fails == {k for k, v in want.items() if v is False}
+
+
+def _rule(i, when, categories=("kit",)):
+    return Rule(f"r{i}", "t", None, AppliesTo(frozenset(categories), None, frozenset()), when,
+                "medically_necessary", "f", (EXCERPTS["mtus"],), 0, "active", None, None, (), W)
+
+
+SAMPLES = [("kit", "lumbar", {}), ("kit", "knee", {"b1": True, "b2": False, "n1": 1}),
+           ("kit", "lumbar", {"b1": False, "b2": True, "n1": 3, "e1": "a"}), ("gym", "knee", {"b1": False})]
+
+
+@pytest.mark.timeout(120, method="thread")
+def test_deeply_nested_conditions_compile_and_agree():
+    """Nested groups the engine refuses as written (error 113 with eight nested
+    $and groups) are flattened by the compiler."""
+    leaf = Comparison("b1", "==", False)
+    nested = All(tuple(All((All((leaf,)), Any_((All((leaf,)),)))) for _ in range(10))
+                 + (Any_((Comparison("n1", ">", 0), leaf)),))
+    deep = leaf
+    for _ in range(5):
+        deep = Not(All((deep, Any_((Comparison("b2", "==", True), Comparison("e1", "in", ("a", "b")))))))
+    _check_against_kleene([_rule(0, nested), _rule(1, deep)], SAMPLES)
+
+
+@pytest.mark.timeout(300, method="thread")
+def test_more_engine_rules_than_one_ruleset_takes():
+    """The engine hangs on a ruleset of over 512 rules and fails an assert that
+    matches over 65 of them: rules are split across rulesets. Here hundreds of
+    engine rules match one item."""
+    rule_list = [_rule(i, Any_((Comparison("n1", "==", i), Comparison("b1", "==", bool(i % 2)))))
+                 for i in range(200)]         # 200 rules: 200 x (2 holds + 1 fails) = 600 engine rules
+    engine = Engine(compile_rules(rule_list))
+    assert len(engine._rulesets["kit"]) >= 10
+    _check_against_kleene(rule_list, SAMPLES + [("kit", "lumbar", {"n1": 7, "b1": True})])
 
 
 @pytest.mark.timeout(120, method="thread")
