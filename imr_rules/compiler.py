@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping
 
 from .conditions import All, Any_, Comparison, Condition, Not, negation_normal_form
@@ -136,5 +137,10 @@ def item_fact(sid: str, category: str | None, region: str, facts: Mapping[str, A
     fact = {"sid": sid, "kind": KIND, "category": category or "", "region": region}
     for key, value in facts.items():
         if value is not None:
-            fact[FACT_PREFIX + key] = encode_value(value)
+            fact[_attribute(key)] = value.toordinal() if isinstance(value, dt.date) else value
     return fact
+
+
+@lru_cache(maxsize=1024)
+def _attribute(fact_id: str) -> str:
+    return FACT_PREFIX + fact_id

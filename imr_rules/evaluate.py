@@ -6,8 +6,6 @@ engine is the expensive part) and then evaluates any number of cases.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from . import __version__
 from .cases import Case
 from .compiler import compile_rules
@@ -34,9 +32,14 @@ class Evaluator:
         self._texts = _BoundedCache()
         self._json = _BoundedCache()
         self._verdicts = _BoundedCache()
+        self._head_rest: str | None = None
 
     def decide(self, case: Case) -> list[ItemDecision]:
         """The decision for every requested item of ``case``."""
+        return [d for d, _ in self._decided(case)]
+
+    def _decided(self, case: Case):
+        """(decision, verdict key) per item; the key identifies everything but the item."""
         out = []
         for item in case.items:
             key = (item.name, item.category, item.body_region)
@@ -62,14 +65,17 @@ class Evaluator:
             if verdict is None:
                 verdict = self._verdicts.put(key, decide_item(self.rb, self._by_category, case, item, category,
                                                               region, facts, holds, fails, applicable))
-                out.append(verdict)
+                out.append((verdict, key))
             else:
-                out.append(replace(verdict, item=item, facts=facts))
+                out.append((ItemDecision(item=item, category=category, body_region=region, facts=facts,
+                                         determination=verdict.determination, deciding=verdict.deciding,
+                                         conflict=verdict.conflict, gaps=verdict.gaps,
+                                         outcomes=verdict.outcomes, reason=verdict.reason), key))
         return out
 
     def evaluate(self, case: Case) -> dict:
         """The result of ``case`` in the JSON contract's shape."""
-        items = [self._item(case, d) for d in self.decide(case)]
+        items = [self._item(case, d, key) for d, key in self._decided(case)]
         return {"case_id": case.case_id, "tool_version": __version__,
                 "ruleset": {"fingerprint": self.rb.fingerprint}, "items": items}
 
@@ -81,24 +87,26 @@ class Evaluator:
         case's line is put together around it.
         """
         parts = []
-        for d in self.decide(case):
+        for d, verdict_key in self._decided(case):
             outcome = imr_outcome(case, d.determination)
-            key = (self._text_key(d), d.item.id, outcome)
+            key = (d.item.name, verdict_key, d.item.id, outcome)
             text = self._json.get(key)
             if text is None:
-                text = self._json.put(key, to_json(self._item(case, d, outcome), None))
+                text = self._json.put(key, to_json(self._item(case, d, verdict_key, outcome), None))
             parts.append(text)
-        head = to_json({"case_id": case.case_id, "tool_version": __version__,
-                        "ruleset": {"fingerprint": self.rb.fingerprint}, "items": []}, None)
-        return head[:-2] + ",".join(parts) + "]}"   # head ends in "[]}"
+        return self._head(case.case_id) + ",".join(parts) + "]}"
 
-    @staticmethod
-    def _text_key(d: ItemDecision) -> tuple:
-        return (d.item.name, d.category, d.body_region, d.determination, d.conflict,
-                tuple(r.id for r in d.deciding), d.gaps, d.fired)
+    def _head(self, case_id: str) -> str:
+        # '{"case_id":...,"items":[' exactly as to_json writes it: only the case
+        # id varies, so the rest is encoded once.
+        if self._head_rest is None:
+            head = to_json({"case_id": "", "tool_version": __version__,
+                            "ruleset": {"fingerprint": self.rb.fingerprint}, "items": []}, None)
+            self._head_rest = head[len('{"case_id":""'):-2]
+        return '{"case_id":' + to_json(case_id, None) + self._head_rest
 
-    def _item(self, case: Case, d: ItemDecision, outcome=False) -> dict:
-        key = self._text_key(d)
+    def _item(self, case: Case, d: ItemDecision, verdict_key: tuple, outcome=False) -> dict:
+        key = (d.item.name, verdict_key)
         text = self._texts.get(key)
         if text is None:
             text = self._texts.put(key, item_result(self.rb, case, d))
