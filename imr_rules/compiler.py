@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping
 
-from .conditions import All, Any_, Comparison, Condition, Not, negation_normal_form
+from .conditions import Any_, Comparison, Condition, Not, negation_normal_form
 from .model import Rule
 
 HOLDS = "holds"

@@ -20,7 +20,7 @@ documentation that could still change the draft.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .cases import Case, RequestedItem
 from .conditions import facts_used

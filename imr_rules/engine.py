@@ -43,7 +43,7 @@ from typing import Iterable
 
 from durable import engine as _durable
 
-from .compiler import FAILS, HOLDS, SENTINEL, CompiledRuleSet, item_fact
+from .compiler import HOLDS, SENTINEL, CompiledRuleSet, item_fact
 
 _RULESET = "imr"
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3        # glibc's mallopt parameter numbers

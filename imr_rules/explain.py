@@ -17,7 +17,7 @@ from .conditions import evaluate, facts_used, leaves
 from .decision import ItemDecision, precedence
 from .errors import InputError
 from .evaluate import Evaluator
-from .model import TIER_LABEL, RuleBase, Where
+from .model import TIER_LABEL, ItemCatalog, RuleBase, Where
 
 OUTCOME_WORD = {True: "true", False: "false", None: "unknown"}
 
@@ -82,23 +82,22 @@ def _word(value) -> str:
 
 
 def _category_from(rb: RuleBase, d: ItemDecision) -> str:
-    if d.item.category:
-        return "stated by the case"
-    for c in rb.items.categories:
-        for p in c.patterns:
-            if p.regex.search(d.item.name):
-                return f"item catalog pattern '{p.regex.pattern}' ({_where(p.where)})"
-    return "no category pattern of the item catalog matches the name"
+    return _matched_by(rb.items.categories, d.item.name, d.item.category,
+                       "no category pattern of the item catalog matches the name")
 
 
 def _region_from(rb: RuleBase, d: ItemDecision) -> str:
-    if d.item.body_region:
+    return _matched_by(rb.items.body_regions, d.item.name, d.item.body_region,
+                       "no body-region pattern matches the name")
+
+
+def _matched_by(entries, name: str, stated: str | None, none: str) -> str:
+    if stated:
         return "stated by the case"
-    for r in rb.items.body_regions:
-        for p in r.patterns:
-            if p.regex.search(d.item.name):
-                return f"item catalog pattern '{p.regex.pattern}' ({_where(p.where)})"
-    return "no body-region pattern matches the name"
+    match = ItemCatalog.first_match(entries, name)
+    if match is None:
+        return none
+    return f"item catalog pattern '{match[1].regex.pattern}' ({_where(match[1].where)})"
 
 
 def _words_of_pattern(source: str) -> str:

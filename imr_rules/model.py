@@ -92,19 +92,21 @@ class Pattern:
 
 
 @dataclass(frozen=True)
-class Category:
+class CatalogEntry:
+    """An entry of the item catalog, recognised in item names by its patterns."""
+
     id: str
     title: str
     patterns: tuple[Pattern, ...]
     where: Where
 
 
-@dataclass(frozen=True)
-class BodyRegion:
-    id: str
-    title: str
-    patterns: tuple[Pattern, ...]
-    where: Where
+class Category(CatalogEntry):
+    """An item category (home exercise equipment, gym membership, ...)."""
+
+
+class BodyRegion(CatalogEntry):
+    """A body region (lumbar, cervical, shoulder, ...)."""
 
 
 @dataclass(frozen=True)
@@ -112,18 +114,24 @@ class ItemCatalog:
     categories: tuple[Category, ...]
     body_regions: tuple[BodyRegion, ...]
 
-    def category_of(self, name: str) -> str | None:
-        """First category (in file order) whose pattern matches the item name."""
-        for category in self.categories:
-            if any(p.regex.search(name) for p in category.patterns):
-                return category.id
+    @staticmethod
+    def first_match(entries, name: str) -> tuple[CatalogEntry, Pattern] | None:
+        """The first entry (in file order) with a pattern matching ``name``, and that pattern."""
+        for entry in entries:
+            for pattern in entry.patterns:
+                if pattern.regex.search(name):
+                    return entry, pattern
         return None
 
+    def category_of(self, name: str) -> str | None:
+        """The item's category, from its free-text name (None: no category matches)."""
+        match = self.first_match(self.categories, name)
+        return match[0].id if match else None
+
     def body_region_of(self, name: str) -> str:
-        for region in self.body_regions:
-            if any(p.regex.search(name) for p in region.patterns):
-                return region.id
-        return UNSPECIFIED
+        """The item's body region, from its name (``unspecified`` when it names none)."""
+        match = self.first_match(self.body_regions, name)
+        return match[0].id if match else UNSPECIFIED
 
     def region_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.body_regions) + (UNSPECIFIED,)

@@ -13,6 +13,7 @@ from imr_rules.evaluate import Evaluator
 from imr_rules.loader import load_rulebase
 
 ROOT = Path(__file__).resolve().parent.parent
+HISTORICAL = ROOT / "tests" / "historical"
 
 
 @pytest.fixture(scope="session")

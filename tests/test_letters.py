@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,16 +9,11 @@ from hypothesis import strategies as st
 
 from imr_rules import schemas
 from imr_rules.errors import InputError
-from imr_rules.letters import LetterError, import_letter, import_letter_file, load_fact_patterns, normalize
+from imr_rules.letters import LetterError, import_letter, import_letter_file, normalize
 from imr_rules.letters.citations import parse_basis
 from imr_rules.yamlio import Document
 
-ROOT = Path(__file__).resolve().parents[1]
-HISTORICAL = ROOT / "tests" / "historical"
-PATTERNS = load_fact_patterns(ROOT / "rules" / "fact_patterns.yaml")
-CHAPTERS = [("mtus", "Chronic Pain Medical Treatment Guidelines"), ("non_mtus", "Low Back Problems"),
-            ("non_mtus", "Neck and Upper Back"), ("non_mtus", "Shoulder (Acute and Chronic)")]
-LETTERS = sorted(HISTORICAL.glob("*.txt"))
+from letters_common import CHAPTERS, HISTORICAL, LETTERS, PATTERNS, ROOT  # noqa: E402,F401
 SEED_000 = (HISTORICAL / "000_724941ea73516dbd.txt").read_text(encoding="utf-8")
 SEED_001 = (HISTORICAL / "001_f0193407169a11a4.txt").read_text(encoding="utf-8")
 DEV_02 = (HISTORICAL / "dev-02-gym-and-aquatic.txt").read_text(encoding="utf-8")

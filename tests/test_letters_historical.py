@@ -8,19 +8,13 @@ must be reviewed again, not just re-generated.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import yaml
 
-from imr_rules.letters import import_letter_file, load_fact_patterns
+from imr_rules.letters import import_letter_file
 
-ROOT = Path(__file__).resolve().parents[1]
-HISTORICAL = ROOT / "tests" / "historical"
-PATTERNS = load_fact_patterns(ROOT / "rules" / "fact_patterns.yaml")
-CHAPTERS = [("mtus", "Chronic Pain Medical Treatment Guidelines"), ("non_mtus", "Low Back Problems"),
-            ("non_mtus", "Neck and Upper Back"), ("non_mtus", "Shoulder (Acute and Chronic)")]
-LETTERS = sorted(HISTORICAL.glob("*.txt"))
+from letters_common import CHAPTERS, HISTORICAL, LETTERS, PATTERNS, ROOT  # noqa: E402,F401
 
 # What the letters README and the brief say each letter must give.
 EXPECTED = {
