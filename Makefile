@@ -29,12 +29,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(CLI) evaluate examples/*.yaml
 
+# The rule base's own checks first (fast, and what a policy editor runs),
+# then the whole pytest suite, whose summary closes the output.
 test: $(STAMP)
-	$(PY) -m pytest -q
 	$(CLI) validate
-	$(CLI) backtest tests/historical --min-agreement 1.0
-	$(CLI) test
 	$(CLI) lint
+	$(CLI) test
+	$(CLI) backtest tests/historical --min-agreement 1.0
+	$(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_evaluate.py
