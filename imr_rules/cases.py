@@ -74,14 +74,16 @@ def case_from_document(doc: Document, rb: RuleBase, schema_checked: bool = False
             errors.append(doc.error(f"duplicate item id {item_id!r}", ("items", i, "id"),
                                     hint="give every item its own id"))
         seen.add(item_id)
-        for key, table, what in (("category", rb.items.category_id_set, "item category"),
-                                 ("body_region", rb.items.region_id_set, "body region")):
-            if key in raw and raw[key] not in table:
-                errors.append(doc.error(f"unknown {what} {raw[key]!r}", ("items", i, key),
-                                        hint=f"use one of: {', '.join(sorted(table))}"))
+        if "category" in raw or "body_region" in raw:
+            for key, table, what in (("category", rb.items.category_id_set, "item category"),
+                                     ("body_region", rb.items.region_id_set, "body region")):
+                if key in raw and raw[key] not in table:
+                    errors.append(doc.error(f"unknown {what} {raw[key]!r}", ("items", i, key),
+                                            hint=f"use one of: {', '.join(sorted(table))}"))
+        item_facts = raw.get("facts")
         items.append(RequestedItem(item_id, raw["name"], raw.get("quantity"), raw.get("category"),
                                    raw.get("body_region"),
-                                   _facts(doc, ("items", i, "facts"), raw.get("facts") or {}, rb, errors)))
+                                   _facts(doc, ("items", i, "facts"), item_facts, rb, errors) if item_facts else {}))
     if errors:
         raise InputErrors(errors)
     return Case(
@@ -89,7 +91,8 @@ def case_from_document(doc: Document, rb: RuleBase, schema_checked: bool = False
         diagnoses=tuple(d.get("diagnoses") or ()),
         request_date=dt.date.fromisoformat(d["request_date"]) if d.get("request_date") else None,
         ur_decision=d.get("ur_decision"), evidence=d.get("evidence") or {},
-        item_evidence={it.id: raw.get("evidence") for it, raw in zip(items, d["items"]) if raw.get("evidence")},
+        item_evidence={it.id: raw["evidence"] for it, raw in zip(items, d["items"]) if raw.get("evidence")}
+        if "evidence" in d or any("evidence" in raw for raw in d["items"]) else {},
         history=d.get("history"), source=doc.file)
 
 
