@@ -29,10 +29,13 @@ EXPECTED = {
     "dev-04-home-kit-overturned-mtus": ({"equipment_need_documented": True, "goals_documented": True,
                                          "outcome_monitoring_documented": True}, ["overturned"]),
     "dev-05-contraindicated": ({"exercise_contraindicated": True}, ["upheld"]),
+    # Written for this project in the seeds' layout, with findings phrased as
+    # none of the other letters phrase them (held-out style); facts per item.
+    "dev-06-paraphrased-findings": ({}, ["upheld", "overturned"]),
 }
 
 
-def test_all_seven_letters_are_there():
+def test_every_historical_letter_is_expected_and_reviewed():
     assert sorted(p.stem for p in LETTERS) == sorted(EXPECTED)
     assert all(p.with_suffix(".yaml").exists() for p in LETTERS)
 
@@ -59,3 +62,13 @@ def test_dev02_gym_facts_stay_with_the_gym_item():
     assert gym["facts"] == {"equipment_need_documented": False, "goals_documented": False,
                             "outcome_monitoring_documented": False}
     assert "facts" not in aquatic
+
+
+def test_dev06_paraphrased_findings_are_read_per_item():
+    case = yaml.safe_load((HISTORICAL / "dev-06-paraphrased-findings.yaml").read_text(encoding="utf-8"))
+    kits, ymca = case["items"]
+    assert (kits["name"], kits["quantity"]) == ("KNEE REHABILITATION KITS", 2)
+    assert kits["facts"] == {"equipment_need_documented": False, "goals_documented": False,
+                             "outcome_monitoring_documented": False}
+    assert ymca["facts"] == {"equipment_need_documented": True, "goals_documented": True,
+                             "outcome_monitoring_documented": True}

@@ -56,6 +56,7 @@ NEED_CASES = [
     ("The physician has justified the need for a gym membership with pool access.", True),
     ("The report describes why the specific equipment is necessary for the prescribed program.", True),
     ("The request is supported by a statement of why the patient needs this kit.", True),
+    ("The therapist explains that the home program has failed and that he needs pool and machine access.", True),
 ]
 
 GOALS_CASES = [
@@ -94,6 +95,8 @@ MONITORING_CASES = [
     ("Outcomes will be monitored by the primary treating physician.", True),
     ("The therapist will supervise the program and review progress monthly.", True),
     ("A follow-up schedule with objective outcome measures is documented.", True),
+    ("Nor is there any indication of who would follow the claimant's progress.", False),
+    ("The physician will follow his progress at monthly visits.", True),
 ]
 
 CONTRA_CASES = [
