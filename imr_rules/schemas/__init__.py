@@ -11,10 +11,9 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-import jsonschema
-
 from ..errors import InputError
 from ..yamlio import Document
+from . import precheck
 
 
 def names() -> list[str]:
@@ -35,6 +34,10 @@ def load(name: str) -> dict:
 
 @lru_cache(maxsize=None)
 def _validator(name: str):
+    # Imported here, not at the top: see precheck.py for why valid documents
+    # never need it.
+    import jsonschema
+
     schema = load(name)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
@@ -42,6 +45,10 @@ def _validator(name: str):
 
 def errors(doc: Document, name: str) -> list[InputError]:
     """Every schema violation of ``doc`` against schema ``name``, in file order."""
+    if precheck.is_valid(doc.data, load(name)):
+        return []
+    import jsonschema.exceptions
+
     found = []
     for err in _validator(name).iter_errors(doc.data):
         # For a oneOf/anyOf failure the most specific sub-error says more.
