@@ -21,8 +21,16 @@ _ITEM_KEYS = frozenset({"id", "name", "facts", "category", "body_region", "quant
 _UR = frozenset({"non_certified", "modified", "certified"})
 
 
+_GOOD_IDS: set[str] = set()     # ids already seen to pass: bulk input repeats the same few
+
+
 def _fact_id(key: Any) -> bool:
-    return type(key) is str and _FACT_ID.fullmatch(key) is not None and key not in _RESERVED
+    if key in _GOOD_IDS:
+        return True
+    ok = type(key) is str and _FACT_ID.fullmatch(key) is not None and key not in _RESERVED
+    if ok and len(_GOOD_IDS) < 4096:
+        _GOOD_IDS.add(key)
+    return ok
 
 
 def _facts(value: Any) -> bool:
