@@ -6,6 +6,9 @@ engine is the expensive part) and then evaluates any number of cases.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from json.encoder import encode_basestring      # what json.dumps(str, ensure_ascii=False) does
+
 from . import __version__
 from .cases import Case
 from .compiler import compile_rules
@@ -36,10 +39,15 @@ class Evaluator:
 
     def decide(self, case: Case) -> list[ItemDecision]:
         """The decision for every requested item of ``case``."""
-        return [d for d, _ in self._decided(case)]
+        return [_for_item(verdict, item, facts) for item, facts, verdict, _ in self._decided(case)]
 
     def _decided(self, case: Case):
-        """(decision, verdict key) per item; the key identifies everything but the item."""
+        """(item, its facts, verdict, verdict key) per item.
+
+        The verdict is an :class:`ItemDecision` that may have been reached for
+        another item with the same key: the key identifies everything the
+        hierarchy looked at except the item itself (see :func:`_for_item`).
+        """
         out = []
         for item in case.items:
             key = (item.name, item.category, item.body_region)
@@ -65,17 +73,12 @@ class Evaluator:
             if verdict is None:
                 verdict = self._verdicts.put(key, decide_item(self.rb, self._by_category, case, item, category,
                                                               region, facts, holds, fails, applicable))
-                out.append((verdict, key))
-            else:
-                out.append((ItemDecision(item=item, category=category, body_region=region, facts=facts,
-                                         determination=verdict.determination, deciding=verdict.deciding,
-                                         conflict=verdict.conflict, gaps=verdict.gaps,
-                                         outcomes=verdict.outcomes, reason=verdict.reason), key))
+            out.append((item, facts, verdict, key))
         return out
 
     def evaluate(self, case: Case) -> dict:
         """The result of ``case`` in the JSON contract's shape."""
-        items = [self._item(case, d, key) for d, key in self._decided(case)]
+        items = [self._item(case, item, facts, verdict, key) for item, facts, verdict, key in self._decided(case)]
         return {"case_id": case.case_id, "tool_version": __version__,
                 "ruleset": {"fingerprint": self.rb.fingerprint}, "items": items}
 
@@ -87,12 +90,13 @@ class Evaluator:
         case's line is put together around it.
         """
         parts = []
-        for d, verdict_key in self._decided(case):
-            outcome = imr_outcome(case, d.determination)
-            key = (d.item.name, verdict_key, d.item.id, outcome)
+        for item, facts, verdict, verdict_key in self._decided(case):
+            outcome = imr_outcome(case, verdict.determination)
+            key = (item.name, verdict_key, item.id, outcome)
             text = self._json.get(key)
             if text is None:
-                text = self._json.put(key, to_json(self._item(case, d, verdict_key, outcome), None))
+                text = self._json.put(key, to_json(self._item(case, item, facts, verdict, verdict_key, outcome),
+                                                   None))
             parts.append(text)
         return self._head(case.case_id) + ",".join(parts) + "]}"
 
@@ -103,17 +107,24 @@ class Evaluator:
             head = to_json({"case_id": "", "tool_version": __version__,
                             "ruleset": {"fingerprint": self.rb.fingerprint}, "items": []}, None)
             self._head_rest = head[len('{"case_id":""'):-2]
-        return '{"case_id":' + to_json(case_id, None) + self._head_rest
+        return '{"case_id":' + encode_basestring(case_id) + self._head_rest
 
-    def _item(self, case: Case, d: ItemDecision, verdict_key: tuple, outcome=False) -> dict:
-        key = (d.item.name, verdict_key)
+    def _item(self, case: Case, item, facts, verdict: ItemDecision, verdict_key: tuple, outcome=False) -> dict:
+        key = (item.name, verdict_key)
         text = self._texts.get(key)
         if text is None:
-            text = self._texts.put(key, item_result(self.rb, case, d))
+            text = self._texts.put(key, item_result(self.rb, case, _for_item(verdict, item, facts)))
         if outcome is False:
-            outcome = imr_outcome(case, d.determination)
+            outcome = imr_outcome(case, verdict.determination)
         # Same key order as item_result: the copy keeps each key's position.
-        return {**text, "item_id": d.item.id, "imr_outcome": outcome}
+        return {**text, "item_id": item.id, "imr_outcome": outcome}
+
+
+def _for_item(verdict: ItemDecision, item, facts) -> ItemDecision:
+    """``verdict``, reached for an item with the same verdict key, as this item's decision."""
+    if verdict.item is item:
+        return verdict
+    return replace(verdict, item=item, facts=facts)
 
 
 class _BoundedCache(dict):
