@@ -143,28 +143,16 @@ GUIDELINE_VOICE = [
 ]
 
 
-@pytest.mark.parametrize("sentence,value", NEED_CASES)
-def test_need_paraphrases(sentence, value):
-    assert read(sentence).get(NEED) is value
-    assert read_in_case(sentence).get(NEED) is value
+PARAPHRASES = [(fact, sentence, value)
+               for fact, cases in ((NEED, NEED_CASES), (GOALS, GOALS_CASES), (MON, MONITORING_CASES),
+                                   (CONTRA, CONTRA_CASES))
+               for sentence, value in cases]
 
 
-@pytest.mark.parametrize("sentence,value", GOALS_CASES)
-def test_goals_paraphrases(sentence, value):
-    assert read(sentence).get(GOALS) is value
-    assert read_in_case(sentence).get(GOALS) is value
-
-
-@pytest.mark.parametrize("sentence,value", MONITORING_CASES)
-def test_monitoring_paraphrases(sentence, value):
-    assert read(sentence).get(MON) is value
-    assert read_in_case(sentence).get(MON) is value
-
-
-@pytest.mark.parametrize("sentence,value", CONTRA_CASES)
-def test_contraindication_paraphrases(sentence, value):
-    assert read(sentence).get(CONTRA) is value
-    assert read_in_case(sentence).get(CONTRA) is value
+@pytest.mark.parametrize("fact,sentence,value", PARAPHRASES)
+def test_paraphrases(fact, sentence, value):
+    assert read(sentence).get(fact) is value
+    assert read_in_case(sentence).get(fact) is value
 
 
 @pytest.mark.parametrize("sentence", CONTROLS)
