@@ -12,7 +12,7 @@ import re
 import string
 from pathlib import Path
 
-from . import schemas
+from . import regex_safety, schemas
 from .compiler import FAILS, HOLDS, ConditionTooComplex, alternatives
 from .conditions import ORDERED_OPS, All, Any_, Comparison, Condition, Not
 from .errors import InputError, InputErrors
@@ -155,6 +155,11 @@ class _Builder:
     def _patterns(self, doc: Document, path, sources: list[str]) -> tuple[Pattern, ...]:
         out = []
         for j, src in enumerate(sources):
+            problem = regex_safety.unsafe_reason(src)
+            if problem:
+                self.errors.append(doc.error(f"unsafe regular expression {src!r}: {problem}", path + (j,),
+                                             hint=regex_safety.HINT))
+                continue
             try:
                 out.append(Pattern(re.compile(src, re.IGNORECASE), Where(doc.file, doc.line_of(path + (j,)))))
             except re.error as exc:
@@ -310,8 +315,15 @@ def _did_you_mean(word: str, table) -> str:
 
 
 def check_references(rb: RuleBase) -> list[InputError]:
-    """Problems that need the whole rule base: examples naming unknown rules or categories."""
+    """Problems that need the whole rule base: examples naming unknown rules, and the fact
+    pattern file (schema, regular expressions: see regex_safety), which evaluate does not load."""
     out = []
+    if rb.fact_patterns_file:
+        from .letters.patterns import load_fact_patterns
+        try:
+            load_fact_patterns(rb.fact_patterns_file)
+        except InputError as exc:
+            out.extend(getattr(exc, "errors", [exc]))
     for rule in rb.rules:
         for ex in rule.examples:
             if ex.deciding_rule and ex.deciding_rule not in rb.rule_index:

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from .conditions import Condition
+from .regex_safety import MAX_TEXT
 
 TIERS = ("mtus", "non_mtus")           # the order of the evidence hierarchy (8 CCR 9792.21.1)
 TIER_LABEL = {"mtus": "MTUS", "non_mtus": "Non-MTUS"}
@@ -117,6 +118,10 @@ class ItemCatalog:
     @staticmethod
     def first_match(entries, name: str) -> tuple[CatalogEntry, Pattern] | None:
         """The first entry (in file order) with a pattern matching ``name``, and that pattern."""
+        # Every pattern is checked against texts of MAX_TEXT characters (a
+        # valid case's item names have at most 500): a longer name is not
+        # searched past that, so no pattern can take longer than checked.
+        name = name[:MAX_TEXT]
         for entry in entries:
             for pattern in entry.patterns:
                 if pattern.regex.search(name):

@@ -272,10 +272,25 @@ def test_quote_found_across_line_breaks_or_only_in_another_excerpt(rules_copy):
 
 # -- patterns -------------------------------------------------------------------------
 
-def test_unsafe_item_pattern(rules_copy):
+def test_unsafe_item_pattern_stops_lint_at_loading(cli, rules_copy):
     rules, guidelines = rules_copy
     items = rules / "items.yaml"
     items.write_text(items.read_text().replace("      - '\\bymca\\b'", "      - '\\bymca\\b'\n      - '(a+)+b'"))
-    found = findings_of(rules, guidelines, "unsafe-regex")
-    assert len(found) == 1 and "pattern '(a+)+b' of category gym_membership" in found[0].message
-    assert found[0].line == line_of(items, "(a+)+b") and found[0].severity == "high"
+    result = cli("lint", "--rules", rules, "--guidelines", guidelines)
+    assert result.exit_code == 2
+    assert f"items.yaml:{line_of(items, '(a+)+b')}: error: unsafe regular expression '(a+)+b'" in result.output
+
+
+def test_unsafe_pattern_of_a_rule_base_built_in_code(rb):
+    # No loader saw these patterns: the validator applies the same check.
+    import re
+    from dataclasses import replace
+
+    from imr_rules.lint.validators.patterns import UnsafeRegex
+    from imr_rules.model import ItemCatalog, Pattern, Where
+    gym = rb.items.categories[1]
+    bad = replace(gym, patterns=gym.patterns + (Pattern(re.compile(r"(?:\w+){8}!"), Where("code.py", 3)),))
+    built = replace(rb, items=ItemCatalog((rb.items.categories[0], bad), rb.items.body_regions))
+    found = UnsafeRegex().finalize(built)
+    assert len(found) == 1 and "of category gym_membership is unsafe" in found[0].message
+    assert (found[0].file, found[0].line, found[0].severity) == ("code.py", 3, "high")

@@ -28,11 +28,10 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_p  # type: ignore[no-redef]
 
 from .. import schemas
+from ..regex_safety import HINT as REGEX_HINT
+from ..regex_safety import MAX_NESTED_REPEAT, unsafe_reason  # noqa: F401 - the check lives there
 from ..yamlio import Document, load_document
 
-#: A repeated group may hold an unbounded repeat (``(?:\w+ ){0,4}``) only when
-#: it repeats at most this many times.
-MAX_NESTED_REPEAT = 8
 FLAGS = re.IGNORECASE
 
 
@@ -165,8 +164,7 @@ def _compile_list(doc: Document, path: tuple, common: str = "") -> PatternList:
         problem = unsafe_reason(source)
         if problem:
             raise doc.error(f"{'/'.join(map(str, where))}: unsafe regular expression {source!r}: {problem}",
-                            where, hint="bound every repeat, e.g. '.{0,80}?' instead of '.*', "
-                                        "and do not repeat a group that itself repeats without bound")
+                            where, hint=REGEX_HINT)
         try:
             # Compiling inside a group also refuses global flags such as "(?i)"
             # in the middle, which would break the union below.
@@ -271,72 +269,9 @@ def _literals(seq, common: str) -> frozenset[str] | None:
     return min(candidates, key=lambda c: (sum(common.count(s) for s in c), -min(map(len, c)), len(c)))
 
 
-def unsafe_reason(source: str) -> str | None:
-    """Why ``source`` could backtrack catastrophically (or None when it is safe enough).
-
-    Allowed: unbounded repeats of one character or class (``\\w+``, ``[a-z]*``),
-    bounded repeats of groups (``(?:\\w+ ){0,4}``, at most
-    :data:`MAX_NESTED_REPEAT` times when the group holds an unbounded repeat).
-    Refused: ``.*``/``.+``, unbounded repeats of groups (``(a+)+``, ``(?:a|ab)*``),
-    back-references.
-    """
-    try:
-        parsed = _sre_p.parse(source, FLAGS)
-    except Exception:  # syntax errors are reported by re.compile with a better message
-        return None
-    return _check(parsed)
-
-
 _REPEATS = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT}
 if hasattr(_sre_c, "POSSESSIVE_REPEAT"):
     _REPEATS.add(_sre_c.POSSESSIVE_REPEAT)
-_SINGLE = {_sre_c.LITERAL, _sre_c.NOT_LITERAL, _sre_c.IN, _sre_c.CATEGORY}
-
-
-def _check(sub) -> str | None:
-    for op, av in sub:
-        if op in _REPEATS:
-            lo, hi, body = av
-            if hi == _sre_c.MAXREPEAT:
-                if any(o is _sre_c.ANY for o, _ in body):
-                    return "'.*' or '.+' without bound (write '.{0,80}?')"
-                if len(body) != 1 or body[0][0] not in _SINGLE:
-                    return "a group repeated without bound (like (a+)+ or (?:a|ab)*); give it a bound {0,n}"
-            elif hi > MAX_NESTED_REPEAT and _has_unbounded(body):
-                return f"a group with an unbounded repeat inside, repeated more than {MAX_NESTED_REPEAT} times"
-            problem = _check(body)
-            if problem:
-                return problem
-        elif op is _sre_c.GROUPREF or op is getattr(_sre_c, "GROUPREF_EXISTS", None):
-            return "back-references are not allowed"
-        else:
-            for child in _children(op, av):
-                problem = _check(child)
-                if problem:
-                    return problem
-    return None
-
-
-def _children(op, av):
-    if op is _sre_c.SUBPATTERN:
-        yield av[-1]
-    elif op is _sre_c.BRANCH:
-        yield from av[1]
-    elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
-        yield av[1]
-    elif hasattr(_sre_c, "ATOMIC_GROUP") and op is _sre_c.ATOMIC_GROUP:
-        yield av
-
-
-def _has_unbounded(sub) -> bool:
-    for op, av in sub:
-        if op in _REPEATS and av[1] == _sre_c.MAXREPEAT:
-            return True
-        if op in _REPEATS and _has_unbounded(av[2]):
-            return True
-        if any(_has_unbounded(c) for c in _children(op, av)):
-            return True
-    return False
 
 
 def _guideline_texts(doc: Document) -> tuple[list[str], list[str]]:

@@ -1,11 +1,11 @@
 """Regular expressions: unsafe shapes, and fact patterns that match no historical letter.
 
-Checked: the item catalog's category and body-region patterns (the items
-loader compiles them but does not check their shape) and the fact patterns of
-``rules/fact_patterns.yaml`` (loaded by :func:`imr_rules.letters.load_fact_patterns`,
-which refuses unsafe ones outright, so lint exits 2 for those). "Unsafe" is
-the letter importer's definition (:func:`imr_rules.letters.patterns.unsafe_reason`):
-unbounded ``.*``, unbounded repeats of groups such as ``(a+)+``, back-references.
+Both kinds of pattern file are checked by :mod:`imr_rules.regex_safety` when
+they load (the item catalog by the rule base loader, the fact patterns of
+``rules/fact_patterns.yaml`` by :func:`imr_rules.letters.load_fact_patterns`),
+and a file with an unsafe pattern does not load: lint then exits 2 with that
+error. ``unsafe-regex`` applies the same check to the patterns of a rule base
+built in code, which no loader saw.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ...model import RuleBase, Where
+from ...regex_safety import MAX_TEXT, unsafe_reason
 from ..findings import Finding, Validator
 
 
@@ -49,11 +50,10 @@ def fact_patterns(fp) -> list[SourcePattern]:
 class UnsafeRegex(Validator):
     id = "unsafe-regex"
     severity = "high"
-    description = ("A category or body-region pattern that can backtrack catastrophically (nested unbounded "
-                   "quantifiers like (a+)+, unbounded .*, back-references).")
+    description = ("A category, body-region or fact pattern that can backtrack catastrophically (see "
+                   "imr_rules.regex_safety: nested or chained unbounded repeats, unbounded .*, back-references).")
 
     def finalize(self, rb: RuleBase) -> list[Finding]:
-        from ...letters.patterns import unsafe_reason
         out = []
         for p in catalog_patterns(rb) + fact_patterns(self.options.fact_patterns):
             problem = unsafe_reason(p.source)
@@ -72,17 +72,23 @@ class PatternMatchesNoLetter(Validator):
         letters = _letter_texts(self.options.historical) if patterns else []
         if not letters:
             return []
+        sentences = [s for text in letters for s in text]
         return [self.finding(f"pattern '{p.source}' of {p.owner} matches none of the {len(letters)} "
                              "historical letters", p.where)
-                for p in patterns if not any(p.regex.search(text) for text in letters)]
+                for p in patterns if not any(p.regex.search(s) for s in sentences)]
 
 
-def _letter_texts(paths) -> list[str]:
-    """The historical letters under ``paths``, normalized as the letter importer reads them."""
+def _letter_texts(paths) -> list[list[str]]:
+    """The sentences of each historical letter under ``paths``, normalized as the letter importer
+    reads them. Patterns run over sentences there, and over at most MAX_TEXT characters."""
+    from ...letters.findings import sentences
     from ...letters.normalize import normalize
     from ...yamlio import read_text
-    texts = []
+    out = []
     for path in paths:
         files = [path] if path.is_file() else sorted(path.rglob("*.txt")) if path.is_dir() else []
-        texts.extend(normalize(read_text(f, "letter")) for f in files if f.suffix.lower() == ".txt")
-    return texts
+        for f in files:
+            if f.suffix.lower() == ".txt":
+                text = normalize(read_text(f, "letter"))
+                out.append([text[s:e][:MAX_TEXT] for s, e in sentences(text, 0, len(text))])
+    return out

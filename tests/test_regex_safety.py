@@ -1,0 +1,162 @@
+"""imr_rules.regex_safety: the shapes that hung the tools are refused, the shipped patterns pass,
+and generated patterns that pass run in bounded time on adversarial texts of the bound's length."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from imr_rules.letters.findings import MAX_SENTENCE_CHARS
+from imr_rules.regex_safety import MAX_TEXT, unsafe_reason
+
+# Each of these hung `evaluate` or the letter importer (issue 11, point 5), or is the
+# textbook form of the same trouble.
+HANGS = [
+    r"^(a+)+$",                     # 32 characters hang evaluate
+    r"\w*" * 7,                     # 499 characters
+    r"(?:\w+){8}!",
+    r"\w*\w*\w*x",
+    r"(?=(?:\w+){0,8})x",           # bounded repeats in a lookahead: 28 s on a 30-letter word
+    r"\b(?=(\w+\s?){1,8}x)",
+    r"x?" * 30 + "x" * 30,
+    r"(?:\w+ ?){0,4}x",
+    r"\w+\s*\w+!",
+    r"a.{0,120}?\w+!",
+    r"(.*a){12}",
+    r"(a|aa)+b",
+    r"(a)\1",
+]
+
+
+@pytest.mark.parametrize("pattern", HANGS)
+def test_patterns_that_backtrack_without_bound_are_refused(pattern):
+    assert unsafe_reason(pattern)
+
+
+def test_the_shipped_patterns_pass(rb):
+    from imr_rules.lint.validators.patterns import catalog_patterns
+    sources = [p.source for p in catalog_patterns(rb)]
+    assert sources and [s for s in sources if unsafe_reason(s)] == []
+
+
+def test_texts_patterns_run_over_are_within_the_bound():
+    # Item names: the case schema's limit; sentences: the letter reader's.
+    from imr_rules import schemas
+    name = schemas.load("case")["properties"]["items"]["items"]["properties"]["name"]
+    assert name["maxLength"] <= MAX_TEXT and MAX_SENTENCE_CHARS <= MAX_TEXT
+
+
+def test_a_longer_item_name_is_not_searched_past_the_bound(rb):
+    # A pattern that only matches past MAX_TEXT characters never sees that text.
+    assert rb.items.category_of("x" * MAX_TEXT + " gym membership") is None
+    assert rb.items.category_of("gym membership " + "x" * MAX_TEXT) == "gym_membership"
+
+
+# -- the rule base loader applies it ----------------------------------------------------
+
+@pytest.mark.timeout(60, method="thread")
+def test_an_unsafe_item_pattern_is_a_load_error_with_its_line(cli, rules_copy):
+    rules, guidelines = rules_copy
+    items = rules / "items.yaml"
+    items.write_text(items.read_text().replace("      - '\\bymca\\b'", "      - '^(a+)+$'"))
+    result = cli("validate", "--rules", rules, "--guidelines", guidelines)
+    assert result.exit_code == 2
+    line = items.read_text().splitlines().index("      - '^(a+)+$'") + 1
+    assert f"items.yaml:{line}: error: unsafe regular expression '^(a+)+$'" in result.output
+    assert "hint:" in result.output
+    # evaluate refuses the rule base too, instead of hanging on a 32-character name.
+    case = rules.parent / "case.json"
+    case.write_text(json.dumps({"case_id": "c", "items": [{"name": "a" * 31 + "!"}]}))
+    assert cli("evaluate", case, "--rules", rules, "--guidelines", guidelines).exit_code == 2
+
+
+def test_validate_checks_the_fact_patterns_too(cli, rules_copy):
+    rules, guidelines = rules_copy
+    patterns = rules / "fact_patterns.yaml"
+    text = patterns.read_text()
+    patterns.write_text(text.replace("      - '\\bwill\\b'", "      - '(?:\\w+){8}!'", 1))
+    result = cli("validate", "--rules", rules, "--guidelines", guidelines)
+    assert result.exit_code == 2
+    line = patterns.read_text().splitlines().index("      - '(?:\\w+){8}!'") + 1
+    assert f"fact_patterns.yaml:{line}:" in result.output and "unsafe regular expression" in result.output
+
+
+# -- fuzz ------------------------------------------------------------------------------
+
+ATOMS = [r"\w", r"[a-z]", "a", "x", r"\s", r"[\w-]", " ", r"\d", ".", r"[^x]", r"\W"]
+QUANTIFIERS = ["", "", "*", "+", "?", "{0,3}", "{1,8}", "{0,120}", "{2}", "*?", "+?"]
+GROUP_REPEATS = ["", "?", "{0,3}", "{1,8}", "{8}", "{0,8}", "{2,5}"]
+
+
+def _generate(rng: random.Random, depth: int = 0) -> str:
+    parts = []
+    for _ in range(rng.randint(1, 4)):
+        r = rng.random()
+        if r < 0.6 or depth > 2:
+            parts.append(rng.choice(ATOMS) + rng.choice(QUANTIFIERS))
+        elif r < 0.8:
+            alternatives = "|".join(_generate(rng, depth + 1) for _ in range(rng.randint(1, 3)))
+            parts.append(f"(?:{alternatives}){rng.choice(GROUP_REPEATS)}")
+        elif r < 0.9:
+            parts.append(f"(?={_generate(rng, depth + 1)})")
+        else:
+            parts.append(r"\b")
+    return "".join(parts) + rng.choice(["!", "", "y", r"\b"])
+
+
+# Runs in a child process: a pattern that backtracks for minutes cannot be
+# interrupted inside `re`, but the child can be killed.
+_RUNNER = textwrap.dedent("""
+    import json, re, sys
+    patterns, bound = json.load(sys.stdin)
+    for p in patterns:
+        print(p, flush=True)
+        letters = "".join(ch for ch in p if ch.isalnum()) or "a"
+        texts = [c * bound for c in "a x-1."] + ["a " * (bound // 2), "ab" * (bound // 2), (letters * bound)[:bound]]
+        rx = re.compile(p, re.IGNORECASE)
+        for t in texts:
+            rx.search(t)
+            rx.search(t[:-1] + "!")
+    print("done", flush=True)
+""")
+
+
+@pytest.mark.timeout(240, method="thread")
+def test_generated_patterns_that_pass_run_in_bounded_time():
+    rng = random.Random(20261125)
+    accepted, refused = [], 0
+    for _ in range(150):
+        pattern = _generate(rng)
+        try:
+            re.compile(pattern)
+        except re.error:
+            continue
+        if unsafe_reason(pattern):
+            refused += 1
+        else:
+            accepted.append(pattern)
+    assert accepted and refused         # the generator makes both kinds
+    # Without the check, the shapes of HANGS run for minutes or hours on these
+    # texts; the patterns it lets through took under 2 s each when measured.
+    try:
+        out = subprocess.run([sys.executable, "-c", _RUNNER], input=json.dumps([accepted, MAX_TEXT]),
+                             capture_output=True, text=True, timeout=180).stdout
+    except subprocess.TimeoutExpired as exc:
+        stuck = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        pytest.fail(f"a pattern the check accepted ran too long: {stuck.splitlines()[-1:]}")
+    assert out.splitlines()[-1] == "done"
+
+
+@pytest.mark.timeout(30, method="thread")
+def test_the_checker_itself_is_fast_on_large_patterns():
+    # Bounded group repeats are written out; a pattern too large for that is refused, not
+    # analysed for minutes (the test's own time limit is the check).
+    big = "(?:" + "|".join(f"(?:{w}[a-z]{{0,3}} ){{0,8}}" for w in ("one", "two", "three")) + "){8}x"
+    assert unsafe_reason(big) is not None
+
