@@ -15,55 +15,136 @@ whose condition expands to more than ``MAX_ALTERNATIVES`` alternatives is
 refused at load time with a message for its author. Every conjunction starts
 with ``kind == item`` and the item's category (a lone ``$nex`` hangs the
 engine) and carries the rule's ``applies_to``.
+
+A "fails" alternative that compares every fact its rule reads is left out:
+it can only fire when all those facts are stated, and then the rule is false
+exactly when its "holds" side does not fire (with every fact known, Kleene
+logic is two-valued). The engine module draws that conclusion.
+
+Numbers reach the engine as ranks, not as themselves. durable_rules parses
+numbers in its own way and refuses many finite ones ("error code: 204" for
+``0.00001``, ``1e16`` or ``1e300``, whose JSON has an exponent). A comparison
+with constants only depends on where a value lies among them, so per item
+category each number fact's constants are sorted, constant ``i`` becomes
+``2i+1`` and a value between constants ``i-1`` and ``i`` becomes ``2i``: small
+integers the engine holds exactly, in the same order, with the same
+equalities (Python compares ints and floats exactly).
+
+Categories are compiled on first use: a case needs the rules of its items'
+categories only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import bisect
+import datetime as dt
 import itertools
+import json
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
-from .conditions import Any_, Comparison, Condition, Not, negation_normal_form
-from .model import Rule
+from .conditions import Any_, Comparison, Condition, Not, facts_used, negation_normal_form
+from .model import AppliesTo, Rule
 
 HOLDS = "holds"
 FAILS = "fails"
-SENTINEL = "_sentinel"        # matches every item fact, so none is ever unhandled
 KIND = "item"
 FACT_PREFIX = "f_"            # fact attributes never collide with sid/kind/category/region
 #: Most alternatives one side of one rule may expand to (applies_to included).
 MAX_ALTERNATIVES = 64
+#: Most facts one engine fact may carry: durable_rules refuses a fact of more
+#: than 255 properties, and sid, kind, category and region take four.
+MAX_ATTRIBUTES = 250
+#: Most facts one rule may read (its engine rules must fit in one engine fact).
+MAX_FACTS_PER_RULE = 200
 
 _OPS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 
-Leaf = tuple  # (attribute, op, encoded value): hashable, so alternatives can be deduplicated
+Leaf = tuple  # (attribute, op, value): hashable, so alternatives can be deduplicated
 
 
 class ConditionTooComplex(ValueError):
-    """A rule's condition expands to more engine alternatives than allowed."""
+    """A rule's condition expands to more engine alternatives (or reads more facts) than allowed."""
 
-    def __init__(self, rule: Rule, side: str, count: int):
-        super().__init__(f"rule {rule.id!r}: its condition {'as written' if side == HOLDS else 'negated'} "
-                         f"expands to more than {MAX_ALTERNATIVES} alternatives for the engine")
+    def __init__(self, rule: Rule, side: str, count: int, message: str | None = None):
+        super().__init__(message or f"rule {rule.id!r}: its condition {'as written' if side == HOLDS else 'negated'} "
+                                    f"expands to more than {MAX_ALTERNATIVES} alternatives for the engine")
         self.rule, self.side, self.count = rule, side, count
 
 
 @dataclass(frozen=True)
+class EngineRule:
+    name: str                  # unique within the compiled rule set
+    condition: dict            # durable_rules condition JSON (as a dict)
+    rule: str                  # the rule id
+    side: str                  # HOLDS | FAILS
+    attributes: frozenset[str]  # engine attributes it compares
+
+
+@dataclass(frozen=True)
+class CompiledCategory:
+    """The engine rules for the items of one category, and how to encode such an item."""
+
+    category: str
+    holds: tuple[EngineRule, ...]
+    fails: tuple[EngineRule, ...]            # in the order the rules were given
+    reads: dict[str, frozenset[str]]         # rule id -> fact ids it reads
+    applies: dict[str, AppliesTo]            # rule id -> the items it applies to
+    codes: dict[str, tuple]                  # attribute -> its sorted number constants
+    attributes: tuple[str, ...]              # every attribute the category's rules compare
+
+    def __post_init__(self):
+        object.__setattr__(self, "_attribute", {a[len(FACT_PREFIX):]: a for a in self.attributes})
+
+    def fact(self, sid: str, region: str, facts: Mapping[str, Any], attributes=None) -> dict:
+        """The engine fact for one item of this category: the facts its rules read, encoded.
+
+        Unknown facts are left out (the engine's "unknown"). ``attributes``: only
+        these (for rulesets that read a subset, see engine.py)."""
+        fact = {"sid": sid, "kind": KIND, "category": self.category, "region": region}
+        attribute = self._attribute
+        for key, value in facts.items():
+            attr = attribute.get(key)
+            if attr is not None and value is not None and (attributes is None or attr in attributes):
+                fact[attr] = self.encode(attr, value)
+        return fact
+
+    def encode(self, attr: str, value: Any) -> Any:
+        """A value as the engine compares it (see the module docstring)."""
+        if isinstance(value, dt.date):
+            return value.toordinal()
+        if type(value) in (int, float):
+            points = self.codes.get(attr, ())
+            i = bisect.bisect_left(points, value)
+            return 2 * i + 1 if i < len(points) and points[i] == value else 2 * i
+        return value
+
+
 class CompiledRuleSet:
-    """Engine conditions keyed by engine rule name, and what each name means."""
+    """Engine rules per item category, compiled on first use."""
 
-    conditions: dict[str, dict]
-    meaning: dict[str, tuple[str, str]]      # engine rule name -> (rule id, HOLDS|FAILS)
-    category: dict[str, str]                 # engine rule name -> the item category it can fire for
+    def __init__(self, rules: Iterable[Rule]):
+        self._rules: dict[str, list[Rule]] = {}
+        for rule in rules:       # the given order is kept within each category
+            for category in sorted(rule.applies_to.categories):
+                self._rules.setdefault(category, []).append(rule)
+        self._compiled: dict[str, CompiledCategory] = {}
 
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(self._rules)
 
-def encode_value(value: Any) -> Any:
-    # The engine compares numbers and strings; dates become day numbers.
-    if isinstance(value, dt.date):
-        return value.toordinal()
-    return value
+    def category(self, category: str | None) -> CompiledCategory | None:
+        """The compiled rules of ``category`` (None when no rule applies to it)."""
+        done = self._compiled.get(category)
+        if done is None and category in self._rules:
+            done = self._compiled[category] = _compile_category(category, self._rules[category])
+        return done
+
+    def engine_rules(self) -> list[EngineRule]:
+        """Every engine rule of every category (compiles them all)."""
+        return [r for c in self._rules for side in (HOLDS, FAILS) for r in getattr(self.category(c), side)]
 
 
 def _dnf(c: Condition, limit: int) -> list[tuple[Leaf, ...]]:
@@ -71,10 +152,10 @@ def _dnf(c: Condition, limit: int) -> list[tuple[Leaf, ...]]:
     if isinstance(c, Comparison):
         attr = FACT_PREFIX + c.fact
         if c.op == "in":
-            return [((attr, "==", encode_value(v)),) for v in dict.fromkeys(c.value)]
+            return [((attr, "==", v),) for v in dict.fromkeys(c.value)]
         if c.op == "not in":
-            return [tuple((attr, "!=", encode_value(v)) for v in dict.fromkeys(c.value))]
-        return [((attr, c.op, encode_value(c.value)),)]
+            return [tuple((attr, "!=", v) for v in dict.fromkeys(c.value))]
+        return [((attr, c.op, c.value),)]
     if isinstance(c, Not):        # unreachable after negation_normal_form, kept for safety
         raise ValueError("condition must be in negation normal form")
     parts = [_dnf(child, limit) for child in c.children]
@@ -93,54 +174,71 @@ def _dnf(c: Condition, limit: int) -> list[tuple[Leaf, ...]]:
     return out[: limit + 1]
 
 
-def _scopes(rule: Rule) -> list[tuple[Leaf, ...]]:
+def _scopes(rule: Rule, category: str | None = None) -> list[tuple[Leaf, ...]]:
     a = rule.applies_to
     regions = [(("region", "==", r),) for r in sorted(a.body_regions)] if a.body_regions is not None else [()]
     excluded = tuple(("region", "!=", r) for r in sorted(a.except_body_regions))
-    return [(("category", "==", cat),) + reg + excluded for cat in sorted(a.categories) for reg in regions]
+    categories = sorted(a.categories) if category is None else [category]
+    return [(("category", "==", cat),) + reg + excluded for cat in categories for reg in regions]
 
 
-def alternatives(rule: Rule, side: str) -> list[tuple[Leaf, ...]]:
-    """The engine conjunctions for one side of a rule; ConditionTooComplex past the limit."""
-    scopes = _scopes(rule)
+def alternatives(rule: Rule, side: str, category: str | None = None) -> list[tuple[Leaf, ...]]:
+    """The engine conjunctions for one side of a rule (for one of its categories, or all of them);
+    ConditionTooComplex past the limits."""
+    if len(facts_used(rule.when)) > MAX_FACTS_PER_RULE:
+        raise ConditionTooComplex(rule, side, len(facts_used(rule.when)),
+                                  f"rule {rule.id!r} reads {len(facts_used(rule.when))} facts, more than the "
+                                  f"{MAX_FACTS_PER_RULE} one rule may read")
+    scopes = _scopes(rule, category)
     body = _dnf(negation_normal_form(rule.when, side == FAILS), MAX_ALTERNATIVES)
-    count = len(scopes) * len(body)
+    count = len(_scopes(rule)) * len(body)
     if count > MAX_ALTERNATIVES:
         raise ConditionTooComplex(rule, side, count)
     return [scope + alt for scope in scopes for alt in body]
 
 
-def _condition(leaves: tuple[Leaf, ...]) -> dict:
+def _compile_category(category: str, rules: list[Rule]) -> CompiledCategory:
+    sides = {side: [(rule, alternatives(rule, side, category)) for rule in rules] for side in (HOLDS, FAILS)}
+    codes: dict[str, set] = {}
+    for side in sides.values():
+        for _, alts in side:
+            for alt in alts:
+                for attr, _, value in alt:
+                    if type(value) in (int, float):
+                        codes.setdefault(attr, set()).add(value)
+    compiled = CompiledCategory(category, (), (), {}, {}, {a: tuple(sorted(v)) for a, v in codes.items()}, ())
+    out: dict[str, list[EngineRule]] = {HOLDS: [], FAILS: []}
+    attributes: dict[str, None] = {}
+    reads = {}
+    for side, entries in sides.items():
+        for rule, alts in entries:
+            read = {FACT_PREFIX + f for f in facts_used(rule.when)}
+            reads[rule.id] = frozenset(facts_used(rule.when))
+            for k, leaves in enumerate(alts):
+                attrs = frozenset(a for a, _, _ in leaves if a.startswith(FACT_PREFIX))
+                if side == FAILS and attrs >= read:
+                    continue            # fires only when its rule is decided anyway (module docstring)
+                attributes.update(dict.fromkeys(sorted(attrs)))
+                out[side].append(EngineRule(f"{rule.id}#{side}#{k}", _condition(leaves, compiled), rule.id,
+                                            side, attrs))
+    return CompiledCategory(category, tuple(out[HOLDS]), tuple(out[FAILS]), reads,
+                            {r.id: r.applies_to for r in rules}, compiled.codes, tuple(attributes))
+
+
+def _condition(leaves: tuple[Leaf, ...], compiled: CompiledCategory) -> dict:
     parts: list[dict] = [{"kind": KIND}]
     for attr, op, value in leaves:
+        value = compiled.encode(attr, value) if attr.startswith(FACT_PREFIX) else value
         parts.append({attr: value} if op == "==" else {_OPS[op]: {attr: value}})
     return {"$and": parts}
 
 
-def compile_rules(rules: tuple[Rule, ...] | list[Rule]) -> CompiledRuleSet:
-    """Engine conditions for ``rules`` (plus the sentinel)."""
-    conditions: dict[str, dict] = {SENTINEL: {"kind": KIND}}
-    meaning: dict[str, tuple[str, str]] = {}
-    category: dict[str, str] = {}
-    for rule in rules:
-        for side in (HOLDS, FAILS):
-            for k, leaves in enumerate(alternatives(rule, side)):
-                name = f"{rule.id}#{side}#{k}"
-                conditions[name] = _condition(leaves)
-                meaning[name] = (rule.id, side)
-                category[name] = leaves[0][2]        # every alternative starts with its category
-    return CompiledRuleSet(conditions, meaning, category)
+def compile_rules(rules: Iterable[Rule]) -> CompiledRuleSet:
+    """Engine rules for ``rules``, per item category (compiled when first asked for)."""
+    return CompiledRuleSet(rules)
 
 
-def item_fact(sid: str, category: str | None, region: str, facts: Mapping[str, Any]) -> dict:
-    """The engine fact for one requested item (unknown facts are left out)."""
-    fact = {"sid": sid, "kind": KIND, "category": category or "", "region": region}
-    for key, value in facts.items():
-        if value is not None:
-            fact[_attribute(key)] = value.toordinal() if isinstance(value, dt.date) else value
-    return fact
+def fact_json(fact: dict) -> str:
+    """An engine fact as the engine reads it (what durable_rules' own binding sends)."""
+    return json.dumps(fact, ensure_ascii=False)
 
-
-@lru_cache(maxsize=1024)
-def _attribute(fact_id: str) -> str:
-    return FACT_PREFIX + fact_id

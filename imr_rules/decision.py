@@ -58,7 +58,10 @@ class ItemDecision:
     deciding: tuple[Rule, ...] = ()
     conflict: bool = False
     gaps: tuple[DocumentationGap, ...] = ()
-    outcomes: tuple[RuleOutcome, ...] = ()     # every applicable rule, in precedence order
+    # The applicable rules whose outcome was determined (every one, unless the
+    # evaluator asked only for what the decision needs: see undecided), in
+    # precedence order.
+    outcomes: tuple[RuleOutcome, ...] = ()
     reason: str = ""                           # why the deciding rules won (for explain)
 
     @property
@@ -94,17 +97,43 @@ def applicable_rules(rules_by_category: dict, category: str | None, region: str,
             if r.applies_to.matches(category, region) and r.in_force(on)]
 
 
+def undecided(applicable: list[Rule], holds: frozenset) -> list[str]:
+    """Ids of the applicable rules that do not hold and whose falsity the decision needs.
+
+    Whether such a rule is false or unknown matters only when no rule holds
+    (unknown ones make the draft insufficient_information and name the facts
+    to ask for), or, when some rule decides, for the rules that precede it (or
+    share its precedence) with another determination: the facts they lack
+    could still change the draft. Of the others the decision needs nothing
+    beyond "does not hold", so the engine is not asked (see engine.py).
+    """
+    fired = [r for r in applicable if r.id in holds]
+    if not fired:
+        return [r.id for r in applicable]
+    first = fired[0]
+    if len({r.determination for r in fired if precedence(r) == precedence(first)}) > 1:
+        return []       # a conflict: nothing else is looked at
+    return [r.id for r in applicable if r.id not in holds and precedence(r) <= precedence(first)
+            and r.determination != first.determination]
+
+
 def decide_item(rb: RuleBase, rules_by_category: dict, case: Case, item: RequestedItem,
                 category: str | None, region: str, facts: dict,
-                holds: frozenset, fails: frozenset, applicable: list[Rule] | None = None) -> ItemDecision:
+                holds: frozenset, fails: frozenset, applicable: list[Rule] | None = None,
+                determined: frozenset | None = None) -> ItemDecision:
     """Apply the hierarchy to the engine's outcomes for one item.
 
     ``applicable`` may be passed when the caller has it already (the
-    evaluator caches it per category and region)."""
+    evaluator caches it per category and region). ``determined``: the ids of
+    the rules whose outcome the engine was asked for (the holding ones and
+    :func:`undecided`), or None when it was asked for every applicable rule;
+    the decision's ``outcomes`` list those rules only."""
     if applicable is None:
         applicable = applicable_rules(rules_by_category, category, region, case.request_date)
     outcomes = []
     for rule in applicable:     # already in precedence order
+        if determined is not None and rule.id not in determined:
+            continue
         value = True if rule.id in holds else False if rule.id in fails else None
         missing = tuple(f for f in facts_used(rule.when) if facts.get(f) is None) if value is None else ()
         outcomes.append(RuleOutcome(rule, value, missing))

@@ -4,50 +4,80 @@ Traps of durable_rules 2.0.28 (see docs/durable-rules.md in the shared docs)
 and how they are designed out here:
 
 - an asserted fact no rule matches raises, and the next ``delete_state``
-  segfaults: a sentinel rule matches every fact (compiler.SENTINEL);
+  segfaults: a sentinel rule in every ruleset matches every fact;
 - state that is not deleted exhausts memory after ~1,000 sessions: one sid
-  is reused and deleted in ``finally`` after every evaluation;
+  is reused and deleted in ``finally`` after every assert;
 - a lone ``$nex`` condition, or any condition on ``sid``, never returns: the
   compiler emits neither (every rule starts with ``kind == item`` and fact
   attributes are prefixed);
 - malformed rulesets fail with a bare error code: rules are validated against
   the project's schema before they get here;
-- ruleset names are global per host: every Engine has its own Host;
+- every ruleset gets a name of its own, and is freed with its Engine;
 - a ruleset of 513 or more engine rules makes set_rulesets hang, and an
   assert that matches more than 65 rules of one ruleset fails ("Could not
   assert fact, error code: 303"), both measured: engine rules are grouped by
   the item category they can fire for and split into rulesets of at most
   RULESET_SIZE rules (sentinel included), so no assert can match more; an
   item is asserted into its category's rulesets only;
-- a Host starts two self-rearming timer threads that dispatch queued actions
-  and timers into the engine every 0.2 s. This project asserts facts and
-  runs its actions synchronously and uses neither, and those threads calling
-  into the engine beside assert_fact were measured to cost more system time
-  than the whole evaluation (3-4 s on 20,000 items, in some runs and not
-  others): _QuietHost does not start them;
+- a fact of more than 255 properties is refused: an item's engine fact
+  carries only the facts its category's rules read, and a category whose
+  rules read more than compiler.MAX_ATTRIBUTES facts gets rulesets that each
+  read at most that many, each asserted with its own fact;
+- durable's Host starts two self-rearming timer threads that dispatch queued
+  actions and timers into the engine every 0.2 s, measured to cost more
+  system time than the whole evaluation in some runs: the Host is not used;
 - each assert_fact allocates and frees a large block in C. Where that block
   sits at the top of glibc's heap, free() gives the memory back to the
   kernel and the next assert takes it again: ~47,000 brk calls and 4 s of
   system time on 20,000 items, in about half of the runs (strace -c). Raising
   glibc's trim threshold (64 MiB) and mmap threshold (32 MiB) with mallopt
   keeps that block in the heap and stops it (mallopt of the trim threshold
-  alone turns every block into an mmap/munmap pair: as slow).
+  alone turns every block into an mmap/munmap pair: as slow);
+- a number whose JSON has an exponent (``1e-05``, ``1e+16``) makes the
+  engine fail with "error code: 204": numbers reach it as ranks (compiler.py).
+
+Costs, and how the evaluation is arranged around them (measured on 2 cores,
+see docs/performance.md): through durable's Python ``Host``, an assert costs
+about 30 us and every rule firing another 15-18 us (each firing parses the
+state and the message from JSON, builds a Closure, writes the state back);
+the rule conditions themselves cost about 0.3 us per engine rule in C. So
+
+- the engine is driven through durable_rules' own C binding
+  (``durable_rules_engine``: create_ruleset, assert_fact,
+  start_action_for_state / complete_and_start_action, delete_state), the
+  calls its Host makes, minus the Python around them: about 6 us per assert
+  and under 1 us per firing. An action is "run" by reading the rule name at
+  the head of its message;
+- a rule's "holds" alternatives are asserted first, in rulesets of their
+  own. Its "fails" alternatives are asserted only for the rules whose
+  falsity the decision needs (imr_rules.decision.undecided) and that read a
+  fact the item lacks: a rule that does not hold and whose facts are all
+  stated is false (two-valued logic), which is what its fails side would say;
+- rulesets are created when an item of their category first comes.
+
+The engine still decides every rule: whether a rule holds is its holds
+side's firing; whether it fails is its fails side's firing, or, with every
+fact it reads stated, its holds side's silence.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
 import sys
 from typing import Iterable
 
-from durable import engine as _durable
+from durable import engine as _durable  # noqa: F401 - the package; its C binding below is what runs
+import durable_rules_engine as _rete
 
-from .compiler import HOLDS, SENTINEL, CompiledRuleSet, item_fact
+from .compiler import KIND, MAX_ATTRIBUTES, CompiledCategory, CompiledRuleSet, EngineRule, fact_json
 
-_RULESET = "imr"
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3        # glibc's mallopt parameter numbers
 _TRIM_THRESHOLD, _MMAP_THRESHOLD = 64 << 20, 32 << 20  # 32 MiB is glibc's largest mmap threshold
+_SID = "1"
+RULESET_SIZE = 60         # engine rules per ruleset, sentinel included (an assert fails past 65 matches)
+_NOT_HANDLED = 1          # assert_fact's result when no rule matched (the sentinel prevents it)
 
 
 def _keep_heap_top() -> None:
@@ -62,84 +92,173 @@ def _keep_heap_top() -> None:
         pass
 
 
-class _QuietHost(_durable.Host):
-    """A Host without its background dispatch threads (see the module docstring)."""
+class _Ruleset:
+    """One durable_rules ruleset: at most RULESET_SIZE engine rules (sentinel included)."""
 
-    def _run(self):
-        pass
+    _count = 0
+
+    def __init__(self, rules: list[EngineRule], attributes: frozenset[str] | None):
+        _Ruleset._count += 1
+        self.rule_ids = tuple(r.rule for r in rules)
+        # Engine rule names are short indexes: a firing's message starts with
+        # '{"<name>":', and the name leads back to the rule id.
+        definition = {"_": {"all": [{"m": {"kind": KIND}}]}}
+        definition.update({f"r{i}": {"all": [{"m": r.condition}]} for i, r in enumerate(rules)})
+        self.attributes = attributes           # None: the category's whole engine fact
+        self.handle = _rete.create_ruleset(f"imr{_Ruleset._count}", json.dumps(definition, ensure_ascii=False))
+
+    def fired(self, fact: str) -> list[str]:
+        """Rule ids of the engine rules that match ``fact`` (JSON), one per firing."""
+        handle, out = self.handle, []
+        result, state = _rete.assert_fact(handle, fact)
+        if result == _NOT_HANDLED:      # cannot happen with the sentinel; deleting now would segfault
+            raise RuntimeError("durable_rules: an item fact matched no rule, not even the sentinel")
+        try:
+            action = _rete.start_action_for_state(handle, state)
+            message = action[1] if action is not None else None
+            ids = self.rule_ids
+            while message is not None:
+                name = message[2:message.index('"', 2)]
+                if name != "_":
+                    out.append(ids[int(name[1:])])
+                message = _rete.complete_and_start_action(handle, state)
+        finally:
+            _rete.delete_state(handle, _SID)
+        return out
+
+    def close(self) -> None:
+        if self.handle is not None:
+            _rete.delete_ruleset(self.handle)
+            self.handle = None
 
 
-_SID = "1"
-RULESET_SIZE = 60         # engine rules per ruleset, sentinel included (an assert fails past 65 matches)
+class _Category:
+    """The rulesets of one item category: holds rulesets, and fails rulesets by rule."""
+
+    def __init__(self, compiled: CompiledCategory):
+        self.compiled = compiled
+        shared = len(compiled.attributes) <= MAX_ATTRIBUTES
+        self.holds = _chunks(compiled.holds, shared)
+        self.fails = _chunks(compiled.fails, shared)
+        self.fails_of: dict[str, list[int]] = {}      # rule id -> indexes into self.fails
+        for i, ruleset in enumerate(self.fails):
+            for rule_id in dict.fromkeys(ruleset.rule_ids):
+                self.fails_of.setdefault(rule_id, []).append(i)
+        self.rulesets = self.holds + self.fails
+
+    def close(self) -> None:
+        for ruleset in self.rulesets:
+            ruleset.close()
+
+
+def _chunks(rules: tuple[EngineRule, ...], shared: bool) -> list[_Ruleset]:
+    """Rulesets of at most RULESET_SIZE - 1 rules; when the category's facts do not fit in one
+    engine fact, also of at most MAX_ATTRIBUTES attributes each (each then gets its own fact)."""
+    out, chunk, attrs = [], [], set()
+    for rule in rules:
+        if chunk and (len(chunk) == RULESET_SIZE - 1 or (not shared and len(attrs | rule.attributes) > MAX_ATTRIBUTES)):
+            out.append(_Ruleset(chunk, None if shared else frozenset(attrs)))
+            chunk, attrs = [], set()
+        chunk.append(rule)
+        attrs |= rule.attributes
+    if chunk:
+        out.append(_Ruleset(chunk, None if shared else frozenset(attrs)))
+    return out
+
+
+class Query:
+    """One item asked of the engine: which rules hold, and which of some rules fail."""
+
+    __slots__ = ("_engine", "_category", "_facts", "_json", "_region")
+
+    def __init__(self, engine: "Engine", category: _Category | None, region: str, facts):
+        self._engine, self._category, self._region, self._facts = engine, category, region, facts
+        self._json: str | None = None
+
+    def _fired(self, ruleset: _Ruleset) -> list[str]:
+        if ruleset.attributes is None:
+            if self._json is None:
+                self._json = fact_json(self._category.compiled.fact(_SID, self._region, self._facts))
+            fact = self._json
+        else:
+            fact = fact_json(self._category.compiled.fact(_SID, self._region, self._facts, ruleset.attributes))
+        if self._engine.trace is not None:
+            self._engine.trace.append((ruleset, fact))
+        return ruleset.fired(fact)
+
+    def holds(self) -> frozenset[str]:
+        """Ids of the rules whose condition is true for the item."""
+        if self._category is None:
+            return frozenset()
+        return frozenset(r for ruleset in self._category.holds for r in self._fired(ruleset))
+
+    def fails(self, rule_ids: Iterable[str], holds: frozenset[str]) -> frozenset[str]:
+        """Those of ``rule_ids`` (rules that do not hold) whose condition is false for the item."""
+        category = self._category
+        if category is None:
+            return frozenset()
+        compiled = category.compiled
+        stated, reads, out, asked = self._facts, compiled.reads, set(), set()
+        rule_ids = set(rule_ids)
+        for rule_id in rule_ids:
+            if rule_id in holds or not compiled.applies[rule_id].matches(compiled.category, self._region):
+                continue
+            if all(stated.get(f) is not None for f in reads[rule_id]):
+                out.add(rule_id)        # every fact known and the rule does not hold: it is false
+            else:
+                asked.update(category.fails_of.get(rule_id, ()))
+        for i in sorted(asked):
+            out.update(r for r in self._fired(category.fails[i]) if r in rule_ids)
+        return frozenset(out)
 
 
 class Engine:
-    """Evaluates item facts against a compiled rule set."""
+    """Evaluates item facts against a compiled rule set (rulesets made on first use)."""
 
     def __init__(self, compiled: CompiledRuleSet):
         _keep_heap_top()
         self.compiled = compiled
-        # Each firing records its rule id straight into the list of its side,
-        # so reading the outcomes after an assert is two frozensets, not a
-        # lookup per firing.
-        self._holds: list[str] = []
-        self._fails: list[str] = []
-        self._host = _QuietHost()
-        by_category: dict[str, list[str]] = {}
-        for name in compiled.conditions:
-            if name != SENTINEL:
-                by_category.setdefault(compiled.category[name], []).append(name)
-        rulesets: dict[str, dict] = {}
-        self._rulesets: dict[str, tuple[str, ...]] = {}     # item category -> its rulesets
-        for category, names in by_category.items():
-            own = []
-            for i in range(0, len(names), RULESET_SIZE - 1):
-                chunk = {SENTINEL: {"all": [{"m": compiled.conditions[SENTINEL]}], "run": self._callback(SENTINEL)}}
-                for name in names[i:i + RULESET_SIZE - 1]:
-                    chunk[name] = {"all": [{"m": compiled.conditions[name]}], "run": self._callback(name)}
-                own.append(f"{_RULESET}{len(rulesets)}")
-                rulesets[own[-1]] = chunk
-            self._rulesets[category] = tuple(own)
-        if rulesets:
-            self._host.set_rulesets(rulesets)
+        self._categories: dict[str | None, _Category | None] = {}
+        #: When a list, every assert is recorded as (ruleset, fact JSON): the benchmark
+        #: replays them as its baseline (raw_loop).
+        self.trace: list | None = None
 
-    def _callback(self, name: str):
-        if name == SENTINEL:
-            def nothing(_context):
-                pass
-            return nothing
-        rule_id, side = self.compiled.meaning[name]
-        append = (self._holds if side == HOLDS else self._fails).append
+    def _category(self, category: str | None) -> _Category | None:
+        if category not in self._categories:
+            compiled = self.compiled.category(category)
+            self._categories[category] = _Category(compiled) if compiled is not None else None
+        return self._categories[category]
 
-        def run(_context):
-            append(rule_id)     # several alternatives of one rule may fire: the frozensets merge them
-        return run
+    def query(self, category: str | None, region: str, facts) -> Query:
+        return Query(self, self._category(category), region, facts)
 
     def outcomes(self, category: str | None, region: str, facts) -> tuple[frozenset[str], frozenset[str]]:
-        """Rule ids whose condition holds, and those whose condition fails, for one item."""
-        holds, fails = self._holds, self._fails
-        holds.clear()
-        fails.clear()
-        fact = item_fact(_SID, category, region, facts)
-        for ruleset in self._rulesets.get(category, ()):
-            try:
-                self._host.assert_fact(ruleset, fact)
-            finally:
-                self._host.delete_state(ruleset, _SID)
-        return frozenset(holds), frozenset(fails)
+        """Every rule id whose condition holds, and every one whose condition fails, for one item."""
+        query = self.query(category, region, facts)
+        holds = query.holds()
+        compiled = self.compiled.category(category)
+        return holds, query.fails(compiled.reads if compiled else (), holds)
 
-    def raw_loop(self, facts: Iterable[dict]) -> int:
-        """Assert and delete prepared engine facts; the benchmark's baseline.
+    def rulesets(self, category: str | None) -> int:
+        """How many rulesets the items of ``category`` go through (tests, benchmarks)."""
+        found = self._category(category)
+        return len(found.rulesets) if found else 0
 
-        Returns the number of rule firings (the sentinel's not counted)."""
-        host, holds, fails, n = self._host, self._holds, self._fails, 0
-        for fact in facts:
-            holds.clear()
-            fails.clear()
-            for ruleset in self._rulesets.get(fact["category"], ()):
-                try:
-                    host.assert_fact(ruleset, fact)
-                finally:
-                    host.delete_state(ruleset, fact["sid"])
-            n += len(holds) + len(fails)
-        return n
+    def close(self) -> None:
+        """Free the engine's rulesets (they are also freed when the Engine is collected)."""
+        for category in self._categories.values():
+            if category is not None:
+                category.close()
+        self._categories.clear()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:       # noqa: BLE001 - interpreter shutdown
+            pass
+
+
+def raw_loop(trace: list) -> int:
+    """Replay recorded asserts (assert, run every firing, delete): the engine's share of an
+    evaluation, for the benchmark's baseline. Returns the number of rule firings."""
+    return sum(len(ruleset.fired(fact)) for ruleset, fact in trace)

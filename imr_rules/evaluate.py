@@ -12,7 +12,8 @@ from json.encoder import encode_basestring      # what json.dumps(str, ensure_as
 from . import __version__
 from .cases import Case
 from .compiler import compile_rules
-from .decision import ItemDecision, applicable_rules, classify, decide_item, imr_outcome, rules_by_category
+from .decision import (ItemDecision, applicable_rules, classify, decide_item, imr_outcome, precedence,
+                       rules_by_category, undecided)
 from .engine import Engine
 from .model import RuleBase
 from .rationale import REVIEW_NOTE, cited_excerpts, rationale
@@ -24,7 +25,9 @@ class Evaluator:
 
     def __init__(self, rb: RuleBase):
         self.rb = rb
-        self.compiled = compile_rules(rb.active_rules)
+        # In precedence order: a rule's "fails" rulesets then hold the rules
+        # that precede it, which are the ones a decision asks about.
+        self.compiled = compile_rules(sorted(rb.active_rules, key=precedence))
         self.engine = Engine(self.compiled)
         self._by_category = rules_by_category(rb)
         # Bulk input repeats the same item names, categories and decisions:
@@ -35,13 +38,17 @@ class Evaluator:
         self._texts = _BoundedCache()
         self._json = _BoundedCache()
         self._verdicts = _BoundedCache()
+        self._undecided = _BoundedCache()
         self._head_rest: str | None = None
 
-    def decide(self, case: Case) -> list[ItemDecision]:
-        """The decision for every requested item of ``case``."""
-        return [_for_item(verdict, item, facts) for item, facts, verdict, _ in self._decided(case)]
+    def decide(self, case: Case, complete: bool = False) -> list[ItemDecision]:
+        """The decision for every requested item of ``case``.
 
-    def _decided(self, case: Case):
+        ``complete``: ask the engine for the outcome of every applicable rule
+        (what explain shows), not only those the decision needs."""
+        return [_for_item(verdict, item, facts) for item, facts, verdict, _ in self._decided(case, complete)]
+
+    def _decided(self, case: Case, complete: bool = False):
         """(item, its facts, verdict, verdict key) per item.
 
         The verdict is an :class:`ItemDecision` that may have been reached for
@@ -61,18 +68,30 @@ class Evaluator:
             if applicable is None:
                 applicable = self._applicable.put(
                     key, applicable_rules(self._by_category, category, region, case.request_date))
+            needed: frozenset | None = None
             if applicable:
-                holds, fails = self.engine.outcomes(category, region, facts)
+                query = self.engine.query(category, region, facts)
+                holds = query.holds()
+                if complete:
+                    asked = [r.id for r in applicable]
+                else:
+                    key = (category, region, case.request_date, holds)
+                    needed = self._undecided.get(key)
+                    if needed is None:
+                        needed = self._undecided.put(key, frozenset(undecided(applicable, holds)))
+                    asked = needed
+                fails = query.fails(asked, holds) if asked else frozenset()
             else:       # no rule can apply: skip the engine round trip
                 holds = fails = frozenset()
             # The hierarchy's verdict depends on the item only through these
             # (the engine's outcomes and which facts are stated), so it is
             # reused for items that share them.
-            key = (category, region, case.request_date, holds, fails, frozenset(facts))
+            key = (category, region, case.request_date, holds, fails, frozenset(facts), complete)
             verdict = self._verdicts.get(key)
             if verdict is None:
-                verdict = self._verdicts.put(key, decide_item(self.rb, self._by_category, case, item, category,
-                                                              region, facts, holds, fails, applicable))
+                verdict = self._verdicts.put(key, decide_item(
+                    self.rb, self._by_category, case, item, category, region, facts, holds, fails, applicable,
+                    None if needed is None else holds | needed))
             out.append((item, facts, verdict, key))
         return out
 

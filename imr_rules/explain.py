@@ -29,7 +29,7 @@ def explain_case(rb: RuleBase, case: Case, item_id: str | None = None,
         raise InputError(f"no item {item_id!r} in the case", case.source,
                          hint="items: " + ", ".join(i.id for i in case.items))
     evaluator = evaluator or Evaluator(rb)
-    return [_item(rb, case, d) for d in evaluator.decide(case) if item_id in (None, d.item.id)]
+    return [_item(rb, case, d) for d in evaluator.decide(case, complete=True) if item_id in (None, d.item.id)]
 
 
 def _item(rb: RuleBase, case: Case, d: ItemDecision) -> dict:
