@@ -101,8 +101,10 @@ def _facts(doc: Document, path, raw: dict, rb: RuleBase, errors: list) -> dict[s
     for key, value in raw.items():
         fact = rb.facts.get(key)
         if fact is None:
+            from .loader import did_you_mean
             errors.append(doc.error(f"unknown fact {key!r}", path + (key,),
-                                    hint="use a fact id from the fact catalog (rules/facts.yaml)"))
+                                    hint="use a fact id from the fact catalog (rules/facts.yaml)"
+                                         + did_you_mean(key, rb.facts)))
             continue
         try:
             value = coerce(fact, value)

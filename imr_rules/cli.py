@@ -86,17 +86,20 @@ def validate(
     rules: Optional[Path] = RulesOpt,
     guidelines: Optional[Path] = GuidelinesOpt,
 ):
-    """Validate the rule base (schemas, references, types) and any case files given."""
+    """Validate the rule base (schemas, references, types, patterns) and any case files given:
+    every problem of every file, in file and line order."""
+    from .errors import InputErrors
     from .inputs import load_any
-    from .loader import check_references
+    from .loader import validate_rulebase
     try:
-        rb = load(rules, guidelines)
-        problems = check_references(rb)
+        rb, problems = validate_rulebase(rules, guidelines)
+        for p in (paths or []) if rb is not None else []:
+            try:
+                load_any(str(p), rb)
+            except InputError as exc:
+                problems.extend(getattr(exc, "errors", [exc]))
         if problems:
-            from .errors import InputErrors
             raise InputErrors(problems)
-        for p in paths or []:
-            load_any(str(p), rb)
     except InputError as exc:
         fail(exc)
     typer.echo(f"ok: {len(rb.rules)} rules, {len(rb.facts)} facts, {len(rb.excerpts)} excerpts"

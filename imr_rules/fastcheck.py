@@ -19,22 +19,25 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CASE_KEYS = frozenset({"case_id", "items", "facts", "ur_decision", "request_date", "diagnoses", "patient"})
 _ITEM_KEYS = frozenset({"id", "name", "facts", "category", "body_region", "quantity"})
 _UR = frozenset({"non_certified", "modified", "certified"})
+MAX_FACTS = 2000                # case.schema.json's maxProperties of facts
 
 
 _GOOD_IDS: set[str] = set()     # ids already seen to pass: bulk input repeats the same few
 
 
 def _fact_id(key: Any) -> bool:
+    if type(key) is not str:
+        return False
     if key in _GOOD_IDS:
         return True
-    ok = type(key) is str and _FACT_ID.fullmatch(key) is not None and key not in _RESERVED
+    ok = _FACT_ID.fullmatch(key) is not None and key not in _RESERVED
     if ok and len(_GOOD_IDS) < 4096:
         _GOOD_IDS.add(key)
     return ok
 
 
 def _facts(value: Any) -> bool:
-    if type(value) is not dict or len(value) > 200:
+    if type(value) is not dict or len(value) > MAX_FACTS:
         return False
     return all(_fact_id(k) and (v is None or type(v) in (bool, int, float, str)) for k, v in value.items())
 
@@ -51,7 +54,7 @@ def plainly_valid_case(data: Any) -> bool:
         return False
     if "facts" in data and not _facts(data["facts"]):
         return False
-    if "ur_decision" in data and data["ur_decision"] not in _UR:
+    if "ur_decision" in data and (type(data["ur_decision"]) is not str or data["ur_decision"] not in _UR):
         return False
     if "request_date" in data or "diagnoses" in data or "patient" in data:
         return False          # rarer fields: leave them to jsonschema (dates need its format check)

@@ -195,6 +195,8 @@ class Rule:
     effective_until: dt.date | None
     examples: tuple[Example, ...]
     where: Where
+    #: Lines of its title, description and finding: ((field, line), ...).
+    text_lines: tuple[tuple[str, int | None], ...] = ()
 
     @cached_property
     def tier(self) -> str:

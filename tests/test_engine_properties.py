@@ -250,3 +250,19 @@ def test_numbers_the_engine_could_not_hold_work_end_to_end(cli, rules_copy, tmp_
     assert result.exit_code == 0, result.output
     item = json.loads(result.output)["items"][0]
     assert ("dose-rule" in item["fired_rules"]) is holds
+
+
+@pytest.mark.timeout(300, method="thread")
+def test_categories_reading_more_facts_than_an_engine_fact_holds():
+    """durable_rules refuses a fact of over 255 properties: an item's engine fact carries only
+    the facts its category's rules read, and rulesets that together read more get facts of
+    their own. Here rules read 320 facts and items state 600."""
+    facts = {f"x{i}": Fact(f"x{i}", "number", "", "", None, None, W) for i in range(600)}
+    rule_list = [_rule(i, All(tuple(Comparison(f"x{j}", ">", j % 5) for j in range(8 * i, 8 * i + 8))))
+                 for i in range(40)]
+    engine = Engine(compile_rules(rule_list))
+    rng = __import__("random").Random(3)
+    samples = [("kit", "lumbar", {f: rng.choice([0, 3, 9, None]) for f in facts}) for _ in range(30)]
+    samples = [(c, r, {k: v for k, v in f.items() if v is not None}) for c, r, f in samples]
+    _check_against_kleene(rule_list, samples)
+    assert engine.rulesets("kit") >= 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from imr_rules.checksums import excerpt_checksum
 from imr_rules.lint import VALIDATORS, lint
 from imr_rules.loader import load_rulebase
 
@@ -219,7 +220,8 @@ def test_unused_fact_is_low_and_fails_only_with_fail_on_low(rules_copy, cli):
 def test_unused_excerpt_and_category(rules_copy):
     rules, guidelines = rules_copy
     path = guidelines / "odg-neck.yaml"
-    path.write_text(path.read_text() + "  - id: odg-neck-unused\n    section: Other\n    text: Some text.\n")
+    path.write_text(path.read_text() + "  - id: odg-neck-unused\n    section: Other\n    text: Some text.\n"
+                    f"    checksum: {excerpt_checksum('Some text.')}\n")
     items = rules / "items.yaml"
     items.write_text(items.read_text().replace("body_regions:", "  - id: canes\n    title: Canes\n"
                                                "    patterns: ['\\bcane\\b']\n\nbody_regions:"))

@@ -54,7 +54,9 @@ def errors(doc: Document, name: str) -> list[InputError]:
         # For a oneOf/anyOf failure the most specific sub-error says more.
         best = jsonschema.exceptions.best_match([err]) if err.context else err
         path = tuple(best.absolute_path)
-        found.append(doc.error(_describe(best), path, hint=_hint(best, name)))
+        error = doc.error(_describe(best), path, hint=_hint(best, name))
+        error.path = tuple(err.absolute_path)       # where in the document (the loader skips that entry)
+        found.append(error)
     found.sort(key=lambda e: (e.line or 0, e.message))
     return found
 

@@ -1,0 +1,177 @@
+"""Reading rule files into :class:`~imr_rules.model.Rule` objects, with every problem found.
+
+What a rule is checked for, beyond its schema: the excerpts it cites exist
+and share one tier; the categories and body regions it applies to exist; its
+condition names known facts, with operators and values of their types; its
+finding template uses only the documented placeholders, without format
+specifications; its dates are in order; its examples state known facts; and
+the engine can hold it (alternatives and facts read: see compiler.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from pathlib import Path
+
+from .compiler import FAILS, HOLDS, ConditionTooComplex, alternatives
+from .conditions import ORDERED_OPS, All, Any_, Comparison, Condition, Not
+from .model import UNSPECIFIED, AppliesTo, Example, Rule, Where
+from .values import coerce
+from .yamlio import Document
+
+#: Placeholders a finding template may use.
+TEMPLATE_FIELDS = ("item", "category", "region")
+_OPS_BY_TYPE = {"boolean": {"==", "!=", "in", "not in"}, "enum": {"==", "!=", "in", "not in"},
+                "string": {"==", "!=", "in", "not in"}}
+
+
+class RuleReader:
+    """Reads rule files into the context's ``rules`` table (see loader.Context)."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def read(self, path: Path) -> None:
+        ctx = self.ctx
+        doc, bad = ctx.load(path, "rules", "rule file", ("rules",))
+        if doc is None:
+            return
+        for i, r in enumerate(doc.data["rules"]):
+            if ("rules", i) in bad:
+                continue
+            rule = self._rule(doc, ("rules", i), r)
+            if rule and ctx.unique(ctx.rules, rule.id, doc, ("rules", i, "id"), "rule"):
+                ctx.rules[rule.id] = rule
+
+    def _error(self, doc: Document, message: str, path, hint: str | None = None) -> None:
+        self.ctx.errors.append(doc.error(message, path, hint=hint))
+
+    def _rule(self, doc: Document, p, r: dict) -> Rule | None:
+        before = len(self.ctx.errors)
+        cites = self._cites(doc, p, r)
+        applies_to = self._applies_to(doc, p, r)
+        when = self._condition(doc, p + ("when",), r["when"])
+        self._template(doc, p + ("then", "finding"), r["then"]["finding"])
+        start, until = _date(r.get("effective_from")), _date(r.get("effective_until"))
+        if start and until and start > until:
+            self._error(doc, "effective_from is after effective_until", p + ("effective_from",))
+        examples = tuple(self._example(doc, p + ("examples", j), e) for j, e in enumerate(r.get("examples", [])))
+        if len(self.ctx.errors) > before or not cites:
+            return None
+        lines = (("title", doc.line_of(p + ("title",))), ("description", doc.line_of(p + ("description",))),
+                 ("finding", doc.line_of(p + ("then", "finding"))))
+        rule = Rule(r["id"], r["title"], r.get("description"), applies_to, when, r["then"]["determination"],
+                    " ".join(r["then"]["finding"].split()), tuple(cites), r["priority"], r["status"], start, until,
+                    examples, Where(doc.file, doc.line_of(p)), lines)
+        for side in (HOLDS, FAILS):
+            try:
+                alternatives(rule, side)
+            except ConditionTooComplex as exc:
+                self._error(doc, str(exc), p + ("when",),
+                            hint="split the rule in two, or avoid `any` lists inside `all` (and `in` lists "
+                                 "inside `all`), which multiply")
+                return None
+        return rule
+
+    def _cites(self, doc: Document, p, r: dict) -> list:
+        from .loader import did_you_mean
+        ctx, cites = self.ctx, []
+        for j, excerpt_id in enumerate(r["cites"]):
+            excerpt = ctx.excerpts.get(excerpt_id)
+            if excerpt is not None:
+                cites.append(excerpt)
+            elif not ctx.unchecked("guidelines", excerpt_id):
+                self._error(doc, f"rule {r['id']!r} cites unknown excerpt {excerpt_id!r}", p + ("cites", j),
+                            hint="cite an excerpt id from the guidelines folder" + did_you_mean(excerpt_id,
+                                                                                                ctx.excerpts))
+        if len({e.tier for e in cites}) > 1:
+            self._error(doc, f"rule {r['id']!r} cites both MTUS and non-MTUS excerpts", p + ("cites",),
+                        hint="a rule's tier is the tier of what it cites: split it into two rules")
+        return cites
+
+    def _applies_to(self, doc: Document, p, r: dict) -> AppliesTo:
+        from .loader import did_you_mean
+        a, ctx = r["applies_to"], self.ctx
+        for key, table, what in (("categories", ctx.categories, "item category"),
+                                 ("body_regions", ctx.regions, "body region"),
+                                 ("except_body_regions", ctx.regions, "body region")):
+            for j, ref in enumerate(a.get(key, [])):
+                if ref not in table and not (what == "body region" and ref == UNSPECIFIED) \
+                        and not ctx.unchecked("items", ref):
+                    self._error(doc, f"rule {r['id']!r} applies to unknown {what} {ref!r}",
+                                p + ("applies_to", key, j), hint=f"use an id from items.yaml{did_you_mean(ref, table)}")
+        return AppliesTo(frozenset(a["categories"]), frozenset(a["body_regions"]) if "body_regions" in a else None,
+                         frozenset(a.get("except_body_regions", [])))
+
+    def _condition(self, doc: Document, p, c: dict) -> Condition:
+        from .loader import did_you_mean
+        line = doc.line_of(p)
+        if "all" in c:
+            return All(tuple(self._condition(doc, p + ("all", i), x) for i, x in enumerate(c["all"])), line)
+        if "any" in c:
+            return Any_(tuple(self._condition(doc, p + ("any", i), x) for i, x in enumerate(c["any"])), line)
+        if "not" in c:
+            return Not(self._condition(doc, p + ("not",), c["not"]), line)
+        op, value = ("==", c["is"]) if "is" in c else (c["op"], c["value"])
+        fact = self.ctx.facts.get(c["fact"])
+        if fact is None:
+            if not self.ctx.unchecked("facts", c["fact"]):
+                self._error(doc, f"unknown fact {c['fact']!r}", p + ("fact",),
+                            hint="add it to facts.yaml or use a fact id from there"
+                                 + did_you_mean(c["fact"], self.ctx.facts))
+            return Comparison(c["fact"], op, value, line)
+        if op not in _OPS_BY_TYPE.get(fact.type, {"==", "!=", "in", "not in"} | ORDERED_OPS):
+            self._error(doc, f"operator {op!r} does not apply to {fact.type} fact {fact.id!r}", p + ("op",),
+                        hint="use ==, !=, in or not in")
+        many = op in ("in", "not in")
+        if many != isinstance(value, list):
+            self._error(doc, f"operator {op!r} takes {'a list' if many else 'a single value'}", p + ("value",))
+            return Comparison(fact.id, op, value, line)
+        try:
+            value = tuple(coerce(fact, v) for v in value) if many else coerce(fact, value)
+        except ValueError as exc:
+            self._error(doc, str(exc), p + ("is" if "is" in c else "value",),
+                        hint="compare the fact with a value of its catalog type")
+        if value is None or (many and None in value):
+            self._error(doc, "a condition cannot compare with null", p)
+        return Comparison(fact.id, op, value, line)
+
+    def _template(self, doc: Document, p, text: str) -> None:
+        placeholders = ", ".join("{%s}" % t for t in TEMPLATE_FIELDS)
+        try:
+            fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text) if f is not None]
+        except ValueError as exc:
+            self._error(doc, f"finding template is malformed: {exc}", p, hint="write {{ and }} for literal braces")
+            return
+        for f, spec, conv in fields:
+            if f not in TEMPLATE_FIELDS:
+                self._error(doc, f"finding template uses unknown placeholder {{{f}}}", p,
+                            hint=f"placeholders: {placeholders}")
+            elif spec or conv:
+                # '{item:>999999999}' would pad every draft to a gigabyte.
+                written = "{" + f + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+                self._error(doc, f"finding template placeholder {written} has a format specification", p,
+                            hint=f"write the placeholder alone: {placeholders}")
+
+    def _example(self, doc: Document, p, e: dict) -> Example:
+        from .loader import did_you_mean
+        facts = {}
+        for key, value in (e.get("facts") or {}).items():
+            fact = self.ctx.facts.get(key)
+            if fact is None:
+                if not self.ctx.unchecked("facts", key):
+                    self._error(doc, f"example uses unknown fact {key!r}", p + ("facts", key),
+                                hint="use a fact id from facts.yaml" + did_you_mean(key, self.ctx.facts))
+                continue
+            try:
+                facts[key] = coerce(fact, value)
+            except ValueError as exc:
+                self._error(doc, str(exc), p + ("facts", key))
+        expect = e["expect"]
+        return Example(e["name"], facts, e.get("category"), e.get("body_region"), expect["determination"],
+                       expect.get("deciding_rule"), "deciding_rule" in expect, Where(doc.file, doc.line_of(p)))
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
