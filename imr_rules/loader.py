@@ -18,7 +18,7 @@ import gc
 import hashlib
 from pathlib import Path
 
-from . import regex_safety, schemas
+from . import regex_safety, rulebase_cache, schemas
 from .checksums import excerpt_checksum
 from .errors import InputError, InputErrors
 from .model import BodyRegion, Category, Excerpt, Fact, Guideline, ItemCatalog, Pattern, RuleBase, Where
@@ -48,10 +48,20 @@ def rule_files(rules_dir: Path) -> list[Path]:
 
 
 def load_rulebase(rules_dir: str | Path | None = None, guidelines_dir: str | Path | None = None) -> RuleBase:
-    """Load, validate and cross-check a rule base (the bundled one by default)."""
-    rb, errors = _read(rules_dir, guidelines_dir)
+    """Load, validate and cross-check a rule base (the bundled one by default).
+
+    A rule base that loaded before from the same files, folders and code
+    comes from the cache (see rulebase_cache)."""
+    rules_dir, guidelines_dir = _folders(rules_dir, guidelines_dir)
+    files = _files(rules_dir, guidelines_dir)
+    key = rulebase_cache.key(fingerprint(files), rules_dir, guidelines_dir)
+    rb = rulebase_cache.get(key)
+    if isinstance(rb, RuleBase):
+        return rb
+    rb, errors = _read(rules_dir, guidelines_dir, files)
     if errors:
         raise InputErrors(errors)
+    rulebase_cache.put(key, rb)
     return rb
 
 
@@ -59,10 +69,11 @@ def validate_rulebase(rules_dir: str | Path | None = None,
                       guidelines_dir: str | Path | None = None) -> tuple[RuleBase | None, list[InputError]]:
     """Every problem of a rule base, in file and line order: what ``load_rulebase`` checks, what
     needs the whole rule base (:func:`check_references`), and the fact pattern file."""
-    rb, errors = _read(rules_dir, guidelines_dir)
+    rules_dir, guidelines_dir = _folders(rules_dir, guidelines_dir)
+    rb, errors = _read(rules_dir, guidelines_dir, _files(rules_dir, guidelines_dir))
     if rb is not None:
         errors = check_references(rb)
-    patterns = Path(rules_dir or bundled("rules")) / FACT_PATTERNS_FILE
+    patterns = rules_dir / FACT_PATTERNS_FILE
     if patterns.is_file():
         errors += _fact_pattern_errors(patterns)
     return (rb if not errors else None), sorted(errors, key=_order)
@@ -72,26 +83,36 @@ def _order(e: InputError) -> tuple:
     return (e.file or "", e.line or 0)
 
 
-def _read(rules_dir, guidelines_dir) -> tuple[RuleBase | None, list[InputError]]:
+def _folders(rules_dir, guidelines_dir) -> tuple[Path, Path]:
     rules_dir = Path(rules_dir) if rules_dir else bundled("rules")
     guidelines_dir = Path(guidelines_dir) if guidelines_dir else bundled("guidelines")
     for folder, what in ((rules_dir, "rules"), (guidelines_dir, "guidelines")):
         if not folder.is_dir():
             raise InputError(f"{what} folder not found", str(folder),
                              hint=f"give an existing folder with --{what}")
+    return rules_dir, guidelines_dir
+
+
+def _files(rules_dir: Path, guidelines_dir: Path) -> list[tuple[str, Path]]:
+    """(name in the fingerprint, path) of every file of the rule base."""
+    return [(f"guidelines/{p.name}", p) for p in yaml_files(guidelines_dir)] + \
+           [(f"rules/{p.name}", p) for p in yaml_files(rules_dir)]
+
+
+def _read(rules_dir: Path, guidelines_dir: Path, files) -> tuple[RuleBase | None, list[InputError]]:
     # Loading builds many small objects that all live as long as the rule
     # base: the cyclic garbage collector would walk them again and again
     # (42% of loading 5,000 rules). None of them is garbage.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(rules_dir, guidelines_dir)
+        return _build(rules_dir, guidelines_dir, files)
     finally:
         if enabled:
             gc.enable()
 
 
-def _build(rules_dir: Path, guidelines_dir: Path) -> tuple[RuleBase | None, list[InputError]]:
+def _build(rules_dir: Path, guidelines_dir: Path, all_files) -> tuple[RuleBase | None, list[InputError]]:
     from .rule_reader import RuleReader
     ctx = Context()
     guideline_paths = yaml_files(guidelines_dir)
@@ -116,8 +137,6 @@ def _build(rules_dir: Path, guidelines_dir: Path) -> tuple[RuleBase | None, list
         rules.read(path)
     if ctx.errors:
         return None, sorted(ctx.errors, key=_order)
-    all_files = [(f"guidelines/{p.name}", p) for p in guideline_paths] + \
-                [(f"rules/{p.name}", p) for p in yaml_files(rules_dir)]
     patterns = rules_dir / FACT_PATTERNS_FILE
     return RuleBase(
         guidelines=ctx.guidelines, excerpts=ctx.excerpts, facts=ctx.facts,

@@ -93,12 +93,10 @@ def parse_document(text: str, file: str) -> Document:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise InputError(f"input is over the {MAX_FILE_BYTES}-byte limit", file)
     try:
-        # Scan events first: an alias is refused before anything is built.
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent):
-                raise InputError("YAML aliases (*name) are not allowed", file,
-                                 event.start_mark.line + 1,
-                                 hint="write the value out in full")
+        # Composing shares an aliased node instead of copying it, so an alias
+        # bomb costs nothing here; _build refuses the first node met twice,
+        # before anything is expanded. (One parse: scanning the events first
+        # for aliases parsed every file twice.)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -107,38 +105,71 @@ def parse_document(text: str, file: str) -> Document:
                          mark.line + 1 if mark else None,
                          hint="fix the syntax at that line (indentation, quotes, colons)") from None
     lines: dict[Path_, int] = {}
-    data = _build(node, (), lines, file, 0) if node is not None else None
+    data = _build(node, (), lines, file, 0, set()) if node is not None else None
     return Document(data, file, lines)
 
 
 _constructor = yaml.SafeLoader(" ")  # only its scalar constructors are used
+_STR = "tag:yaml.org,2002:str"
+# The scalar constructors called directly: SafeConstructor.construct_object
+# remembers every node it constructed (and never forgets within a loader),
+# which kept every parsed file's nodes alive.
+_SCALARS = {tag: f for tag, f in _constructor.yaml_constructors.items()
+            if tag and tag.rsplit(":", 1)[-1] in ("null", "bool", "int", "float", "timestamp", "binary")}
 
 
-def _build(node, path, lines, file, depth):
+def _scalar(node):
+    if node.tag == _STR:
+        return node.value
+    construct = _SCALARS.get(node.tag)
+    if construct is not None:
+        return construct(_constructor, node)
+    try:
+        return _constructor.construct_object(node)
+    finally:
+        _constructor.constructed_objects.clear()
+
+
+def _alias(node, seen: set, file, line) -> None:
+    if id(node) in seen:
+        raise InputError("YAML aliases (*name) are not allowed", file, line, hint="write the value out in full")
+    seen.add(id(node))
+
+
+def _build(node, path, lines, file, depth, seen):
     if depth > MAX_DEPTH:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", file, node.start_mark.line + 1)
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out = {}
         for key_node, value_node in node.value:
+            _alias(value_node, seen, file, key_node.start_mark.line + 1)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError("mapping keys must be plain scalars", file, key_node.start_mark.line + 1)
-            key = _constructor.construct_object(key_node)
-            if not isinstance(key, (str, int, bool)) or isinstance(key, bool):
+            _alias(key_node, seen, file, key_node.start_mark.line + 1)
+            key = key_node.value if key_node.tag == _STR else _scalar(key_node)
+            if type(key) is not str:
                 key = str(key)
-            key = str(key)
             if key == "<<":
                 raise InputError("YAML merge keys (<<) are not allowed", file,
                                  key_node.start_mark.line + 1, hint="write the keys out in full")
             if key in out:
                 raise InputError(f"duplicate key {key!r}", file, key_node.start_mark.line + 1,
                                  hint="remove one of the two entries")
-            lines[path + (key,)] = value_node.start_mark.line + 1
-            out[key] = _build(value_node, path + (key,), lines, file, depth + 1)
+            if value_node.tag == _STR and type(value_node) is yaml.ScalarNode:
+                # Most values: text, built here without a call per value.
+                lines[path + (key,)] = value_node.start_mark.line + 1
+                out[key] = value_node.value
+            else:
+                out[key] = _build(value_node, path + (key,), lines, file, depth + 1, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(v, path + (i,), lines, file, depth + 1) for i, v in enumerate(node.value)]
-    value = _constructor.construct_object(node)
+        items = []
+        for i, v in enumerate(node.value):
+            _alias(v, seen, file, node.start_mark.line + 1 if i == 0 else node.value[i - 1].end_mark.line + 1)
+            items.append(_build(v, path + (i,), lines, file, depth + 1, seen))
+        return items
+    value = _scalar(node)
     if isinstance(value, _dt.datetime):
         return value.isoformat()
     if isinstance(value, _dt.date):

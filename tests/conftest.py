@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,10 @@ from typer.testing import CliRunner
 from imr_rules.cases import Case, RequestedItem
 from imr_rules.evaluate import Evaluator
 from imr_rules.loader import load_rulebase
+
+# The suite's rule base cache (see imr_rules/rulebase_cache.py) is its own, not
+# the user's; child processes inherit it.
+os.environ["IMR_RULES_CACHE"] = tempfile.mkdtemp(prefix="imr-rules-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 HISTORICAL = ROOT / "tests" / "historical"

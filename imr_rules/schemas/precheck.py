@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 _ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "title", "description", "examples", "default"})
 _JSON_TYPES = (dict, list, str, int, float, bool, type(None))
@@ -35,9 +35,21 @@ class Unsure(Exception):
 def is_valid(instance: Any, schema: dict) -> bool | None:
     """True or False as jsonschema would answer, or None when it cannot tell."""
     try:
-        return _valid(instance, schema, schema)
+        return _compiled(schema)(instance)
     except (Unsure, RecursionError):
         return None
+
+
+_COMPILED: dict[int, tuple[dict, Callable]] = {}
+
+
+def _compiled(schema: dict) -> Callable[[Any], bool]:
+    # Each schema becomes a tree of closures once: checking a 1,000-rule file
+    # then calls them instead of walking the schema's dicts per value.
+    found = _COMPILED.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = _COMPILED[id(schema)] = (schema, _Compiler(schema).compile(schema))
+    return found[1]
 
 
 @lru_cache(maxsize=256)
@@ -90,102 +102,136 @@ def _resolve(ref: str, root: dict) -> dict:
         raise Unsure from None
 
 
-def _valid(v: Any, schema: Any, root: dict) -> bool:
-    if schema is True:
-        return True
-    if schema is False:
-        return False
-    if type(schema) is not dict:
-        raise Unsure
-    t = type(v)
-    for key, arg in schema.items():
-        if key in _ANNOTATIONS or key in ("then", "else"):
-            continue
+class _Compiler:
+    """Turns a schema into a function with jsonschema's answer (True/False) or Unsure."""
+
+    def __init__(self, root: dict):
+        self.root = root
+        self.refs: dict[str, Callable] = {}
+
+    def compile(self, schema: Any) -> Callable[[Any], bool]:
+        if schema is True:
+            return lambda v: True
+        if schema is False:
+            return lambda v: False
+        if type(schema) is not dict:
+            return _unsure
+        checks = []
+        for key, arg in schema.items():
+            if key in _ANNOTATIONS or key in ("then", "else"):
+                continue
+            checks.append(self._keyword(key, arg, schema))
+        # Cheap, decisive checks first: the result is a conjunction, so the
+        # order only decides which of False and Unsure comes first, and the
+        # caller treats both alike (jsonschema then decides).
+        checks.sort(key=lambda c: getattr(c, "cost", 1))
+        if len(checks) == 1:
+            return checks[0]
+
+        def check(v):
+            for c in checks:
+                if not c(v):
+                    return False
+            return True
+        return check
+
+    def _ref(self, ref: str) -> Callable:
+        if ref not in self.refs:
+            self.refs[ref] = _unsure            # replaced below; a cycle calls through the table
+            target = self.compile(_resolve(ref, self.root))
+            self.refs[ref] = target
+        refs = self.refs
+        return lambda v: refs[ref](v)
+
+    def _keyword(self, key: str, arg: Any, schema: dict) -> Callable[[Any], bool]:
+        c = self.compile
         if key == "type":
             names = arg if type(arg) is list else [arg]
-            if not any(_type_ok(v, n) for n in names):
-                return False
-        elif key == "$ref":
-            if not _valid(v, _resolve(arg, root), root):
-                return False
-        elif key == "enum":
-            if not any(_json_equal(v, e) for e in arg):
-                return False
-        elif key == "const":
-            if not _json_equal(v, arg):
-                return False
-        elif key == "not":
-            if _valid(v, arg, root):
-                return False
-        elif key == "allOf":
-            if not all(_valid(v, s, root) for s in arg):
-                return False
-        elif key == "anyOf":
-            if not any(_valid(v, s, root) for s in arg):
-                return False
-        elif key == "oneOf":
-            if sum(_valid(v, s, root) for s in arg) != 1:
-                return False
-        elif key == "if":
-            branch = schema.get("then" if _valid(v, arg, root) else "else", True)
-            if not _valid(v, branch, root):
-                return False
-        elif key == "additionalProperties":
-            if t is dict:
-                if "patternProperties" in schema:
-                    raise Unsure                    # changes which properties are "additional"
-                known = schema.get("properties", {})
-                if not all(_valid(v[k], arg, root) for k in v if k not in known):
-                    return False
-        elif key == "items" and "prefixItems" in schema:
-            raise Unsure                            # items then applies only past the prefix
-        elif not _keyword(key, arg, v, t, root):
-            return False
-    return True
+            return _cheap(lambda v: any(_type_ok(v, n) for n in names))
+        if key == "$ref":
+            return self._ref(arg)
+        if key == "enum":
+            return _cheap(lambda v: any(_json_equal(v, e) for e in arg))
+        if key == "const":
+            return _cheap(lambda v: _json_equal(v, arg))
+        if key == "not":
+            inner = c(arg)
+            return lambda v: not inner(v)
+        if key in ("allOf", "anyOf", "oneOf"):
+            parts = [c(s) for s in arg]
+            if key == "allOf":
+                return lambda v: all(p(v) for p in parts)
+            if key == "anyOf":
+                return lambda v: any(p(v) for p in parts)
+            return lambda v: sum(p(v) for p in parts) == 1
+        if key == "if":
+            test, then, other = c(arg), c(schema.get("then", True)), c(schema.get("else", True))
+            return lambda v: then(v) if test(v) else other(v)
+        if key == "additionalProperties":
+            if "patternProperties" in schema:
+                return _unsure                      # changes which properties are "additional"
+            known, extra = schema.get("properties", {}), c(arg)
+            return lambda v: type(v) is not dict or all(extra(v[k]) for k in v if k not in known)
+        if key == "items" and "prefixItems" in schema:
+            return _unsure                          # items then applies only past the prefix
+        return self._typed(key, arg)
 
-
-def _keyword(key: str, arg: Any, v: Any, t: type, root: dict) -> bool:
-    """Keywords that apply to one instance type only; other types pass them."""
-    if key in ("pattern", "minLength", "maxLength", "format"):
-        if t is not str:
-            return True
+    def _typed(self, key: str, arg: Any) -> Callable[[Any], bool]:
+        """Keywords that apply to one instance type only; other types pass them."""
         if key == "pattern":
-            return _regex(arg).search(v) is not None
+            rx = _regex(arg)
+            return lambda v: type(v) is not str or rx.search(v) is not None
         if key == "minLength":
-            return len(v) >= arg
+            return _cheap(lambda v: type(v) is not str or len(v) >= arg)
         if key == "maxLength":
-            return len(v) <= arg
-        if arg != "date":
-            raise Unsure
-        if not _DATE.fullmatch(v):
-            return False
-        try:
-            dt.date.fromisoformat(v)
-        except ValueError:
-            return False
-        return True
-    if key in ("minimum", "maximum"):
-        if not _is_number(v):
-            return True
-        return v >= arg if key == "minimum" else v <= arg
-    if key in ("properties", "required", "propertyNames", "minProperties", "maxProperties"):
-        if t is not dict:
-            return True
+            return _cheap(lambda v: type(v) is not str or len(v) <= arg)
+        if key == "format":
+            return lambda v: type(v) is not str or _format(arg, v)
+        if key in ("minimum", "maximum"):
+            if key == "minimum":
+                return _cheap(lambda v: not _is_number(v) or v >= arg)
+            return _cheap(lambda v: not _is_number(v) or v <= arg)
         if key == "properties":
-            return all(_valid(v[k], s, root) for k, s in arg.items() if k in v)
+            props = [(k, self.compile(s)) for k, s in arg.items()]
+            return lambda v: type(v) is not dict or all(p(v[k]) for k, p in props if k in v)
         if key == "required":
-            return all(k in v for k in arg)
+            return _cheap(lambda v: type(v) is not dict or all(k in v for k in arg))
         if key == "propertyNames":
-            return all(_valid(k, arg, root) for k in v)
-        return len(v) >= arg if key == "minProperties" else len(v) <= arg
-    if key in ("items", "minItems", "maxItems", "uniqueItems"):
-        if t is not list:
-            return True
+            names = self.compile(arg)
+            return lambda v: type(v) is not dict or all(names(k) for k in v)
+        if key == "minProperties":
+            return _cheap(lambda v: type(v) is not dict or len(v) >= arg)
+        if key == "maxProperties":
+            return _cheap(lambda v: type(v) is not dict or len(v) <= arg)
         if key == "items":
-            return all(_valid(x, arg, root) for x in v)
+            each = self.compile(arg)
+            return lambda v: type(v) is not list or all(each(x) for x in v)
         if key == "minItems":
-            return len(v) >= arg
+            return _cheap(lambda v: type(v) is not list or len(v) >= arg)
         if key == "maxItems":
-            return len(v) <= arg
-        return not arg or not any(_json_equal(v[i], v[j]) for i in range(len(v)) for j in range(i))
-    raise Unsure                                    # a keyword this module does not know
+            return _cheap(lambda v: type(v) is not list or len(v) <= arg)
+        if key == "uniqueItems":
+            return lambda v: (type(v) is not list or not arg
+                              or not any(_json_equal(v[i], v[j]) for i in range(len(v)) for j in range(i)))
+        return _unsure                              # a keyword this module does not know
+
+
+def _unsure(v: Any) -> bool:
+    raise Unsure
+
+
+def _cheap(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    check.cost = 0          # type: ignore[attr-defined]
+    return check
+
+
+def _format(name: str, v: str) -> bool:
+    if name != "date":
+        raise Unsure
+    if not _DATE.fullmatch(v):
+        return False
+    try:
+        dt.date.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
