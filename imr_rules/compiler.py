@@ -36,7 +36,6 @@ categories only.
 
 from __future__ import annotations
 
-import datetime as dt
 import bisect
 import datetime as dt
 import itertools
@@ -104,8 +103,11 @@ class CompiledCategory:
         these (for rulesets that read a subset, see engine.py)."""
         fact = {"sid": sid, "kind": KIND, "category": self.category, "region": region}
         attribute = self._attribute
-        for key, value in facts.items():
+        # Whichever is shorter: the item's facts or the attributes the rules read.
+        keys = facts if len(facts) <= len(attribute) else [k for k in attribute if k in facts]
+        for key in keys:
             attr = attribute.get(key)
+            value = facts[key]
             if attr is not None and value is not None and (attributes is None or attr in attributes):
                 fact[attr] = self.encode(attr, value)
         return fact

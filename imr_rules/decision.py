@@ -23,9 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .cases import Case, RequestedItem
-from .conditions import facts_used
-from .model import (INSUFFICIENT_INFORMATION, MEDICALLY_NECESSARY, NOT_ADDRESSED, NOT_MEDICALLY_NECESSARY,
-                    TIERS, Rule, RuleBase)
+from .model import (INSUFFICIENT_INFORMATION, MEDICALLY_NECESSARY, NOT_ADDRESSED, NOT_MEDICALLY_NECESSARY, Rule,
+                    RuleBase)
 
 UPHELD = "upheld"
 OVERTURNED = "overturned"
@@ -71,7 +70,7 @@ class ItemDecision:
 
 def precedence(rule: Rule) -> tuple[int, int]:
     """Evidence tier first (MTUS before others), then priority (lower first)."""
-    return (TIERS.index(rule.tier), rule.priority)
+    return rule.rank
 
 
 _IMR_OUTCOME = {NOT_MEDICALLY_NECESSARY: UPHELD, MEDICALLY_NECESSARY: OVERTURNED}
@@ -107,14 +106,20 @@ def undecided(applicable: list[Rule], holds: frozenset) -> list[str]:
     could still change the draft. Of the others the decision needs nothing
     beyond "does not hold", so the engine is not asked (see engine.py).
     """
-    fired = [r for r in applicable if r.id in holds]
-    if not fired:
+    first = next((r for r in applicable if r.id in holds), None)
+    if first is None:
         return [r.id for r in applicable]
-    first = fired[0]
-    if len({r.determination for r in fired if precedence(r) == precedence(first)}) > 1:
-        return []       # a conflict: nothing else is looked at
-    return [r.id for r in applicable if r.id not in holds and precedence(r) <= precedence(first)
-            and r.determination != first.determination]
+    rank, determination = first.rank, first.determination
+    out = []
+    for r in applicable:            # in precedence order: stop past the first holding rule's rank
+        if r.rank > rank:
+            break
+        if r.id in holds:
+            if r.rank == rank and r.determination != determination:
+                return []           # a conflict: nothing else is looked at
+        elif r.determination != determination:
+            out.append(r.id)
+    return out
 
 
 def decide_item(rb: RuleBase, rules_by_category: dict, case: Case, item: RequestedItem,
@@ -135,7 +140,7 @@ def decide_item(rb: RuleBase, rules_by_category: dict, case: Case, item: Request
         if determined is not None and rule.id not in determined:
             continue
         value = True if rule.id in holds else False if rule.id in fails else None
-        missing = tuple(f for f in facts_used(rule.when) if facts.get(f) is None) if value is None else ()
+        missing = tuple(f for f in rule.reads if facts.get(f) is None) if value is None else ()
         outcomes.append(RuleOutcome(rule, value, missing))
     base = dict(item=item, category=category, body_region=region, facts=facts, outcomes=tuple(outcomes))
     if not applicable:
@@ -153,7 +158,7 @@ def decide_item(rb: RuleBase, rules_by_category: dict, case: Case, item: Request
         determination = first.determination
         # Unknown rules that would have decided first (or alongside) with another
         # determination: their missing facts could still change the draft.
-        open_rules = [o for o in outcomes if o.value is None and precedence(o.rule) <= precedence(first)
+        open_rules = [o for o in outcomes if o.value is None and o.rule.rank <= first.rank
                       and o.rule.determination != determination]
         reason = _why(first, applicable)
         return ItemDecision(determination=determination, deciding=deciding,
@@ -167,10 +172,9 @@ def decide_item(rb: RuleBase, rules_by_category: dict, case: Case, item: Request
 
 
 def _why(first: Rule, applicable: list[Rule]) -> str:
-    tiers = {r.tier for r in applicable}
     if first.tier == "mtus":
         return f"MTUS rules decide first (8 CCR 9792.21.1); priority {first.priority} is the lowest that holds"
-    if "mtus" in tiers:
+    if applicable[0].tier == "mtus":     # in precedence order: an MTUS rule would come first
         return ("no applicable MTUS rule holds, so non-MTUS rules decide (8 CCR 9792.21.1); "
                 f"priority {first.priority} is the lowest that holds")
     return f"no MTUS rule addresses this item, so non-MTUS rules decide; priority {first.priority} is the lowest that holds"
@@ -179,7 +183,19 @@ def _why(first: Rule, applicable: list[Rule]) -> str:
 def _gaps(rb: RuleBase, outcomes) -> tuple[DocumentationGap, ...]:
     wanted = {f for o in outcomes for f in o.missing}
     # Catalog order, so the questions come out in the same order every time.
-    return tuple(DocumentationGap(f.id, f.question) for f in rb.facts.values() if f.id in wanted)
+    order = _catalog_order(rb)
+    facts = rb.facts
+    return tuple(DocumentationGap(f, facts[f].question) for f in sorted(wanted, key=order.__getitem__))
+
+
+_ORDERS: dict[int, tuple] = {}
+
+
+def _catalog_order(rb: RuleBase) -> dict[str, int]:
+    found = _ORDERS.get(id(rb.facts))
+    if found is None or found[0] is not rb.facts:
+        found = _ORDERS[id(rb.facts)] = (rb.facts, {f: i for i, f in enumerate(rb.facts)})
+    return found[1]
 
 
 def rules_by_category(rb: RuleBase) -> dict[str, tuple[Rule, ...]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .conditions import Condition
+from .conditions import Condition, facts_used
 from .regex_safety import MAX_TEXT
 
 TIERS = ("mtus", "non_mtus")           # the order of the evidence hierarchy (8 CCR 9792.21.1)
@@ -202,6 +202,16 @@ class Rule:
     def tier(self) -> str:
         """The tier of what the rule cites (all its excerpts share one tier)."""
         return self.cites[0].tier
+
+    @cached_property
+    def rank(self) -> tuple[int, int]:
+        """Its place in the evidence hierarchy: tier (MTUS first), then priority (lower first)."""
+        return (TIERS.index(self.tier), self.priority)
+
+    @cached_property
+    def reads(self) -> tuple[str, ...]:
+        """The fact ids its condition reads, in order of first appearance."""
+        return facts_used(self.when)
 
     def in_force(self, on: dt.date | None) -> bool:
         if on is None:
