@@ -36,10 +36,11 @@ class ExplainFormat(str, Enum):
     json = "json"
 
 
-def _lint_summary(findings, validators: int) -> str:
+def _lint_summary(findings, validators: int, hidden: int = 0, below: str = "low") -> str:
     counts = ", ".join(f"{n} {s}" for s in ("high", "medium", "low")
                        if (n := sum(1 for f in findings if f.severity == s)))
-    return f"{len(findings)} findings" + (f" ({counts})" if counts else "") + f" from {validators} validators"
+    return (f"{len(findings)} findings" + (f" ({counts})" if counts else "") + f" from {validators} validators"
+            + (f"; {hidden} below {below} not shown" if hidden else ""))
 
 
 def register(app: typer.Typer) -> None:
@@ -55,18 +56,21 @@ def register(app: typer.Typer) -> None:
         historical: Optional[List[Path]] = typer.Option(
             None, "--historical", help="Historical letters for the fact-pattern check "
                                        "(default: tests/historical beside the rules folder)."),
+        min_severity: Severity = typer.Option(Severity.low, "--min-severity",
+                                              help="Show only findings at least this severe."),
     ):
         """Validate the rule base, then check conflicts, gaps, shadowing, quotations, usage, patterns."""
-        from .lint import VALIDATORS, default_historical, lint, reaches
+        from .lint import VALIDATORS, at_least, default_historical, lint, reaches
         from .lint.report import RENDERERS
         try:
             rb = load(rules, guidelines)
-            findings = lint(rb, historical if historical else default_historical(rb))
+            everything = lint(rb, historical if historical else default_historical(rb))
         except InputError as exc:
             fail(exc)
+        findings = at_least(everything, min_severity.value)
         typer.echo(RENDERERS[fmt.value](findings, VALIDATORS), nl=False)
         if fmt == LintFormat.text:
-            typer.echo(_lint_summary(findings, len(VALIDATORS)))
+            typer.echo(_lint_summary(findings, len(VALIDATORS), len(everything) - len(findings), min_severity.value))
         raise typer.Exit(EXIT_PROBLEMS if reaches(findings, fail_on.value) else EXIT_OK)
 
     @app.command("test")

@@ -176,6 +176,13 @@ def _dnf(c: Condition, limit: int) -> list[tuple[Leaf, ...]]:
     return out[: limit + 1]
 
 
+def conjunctions(cond: Condition) -> list[tuple[tuple[str, str, Any], ...]]:
+    """The alternatives of a condition when true, each a conjunction of (fact id, op, value)
+    comparisons: the condition is true exactly when one of them is (lint searches them)."""
+    alts = _dnf(negation_normal_form(cond), MAX_ALTERNATIVES * MAX_ALTERNATIVES)
+    return [tuple((attr[len(FACT_PREFIX):], op, value) for attr, op, value in alt) for alt in alts]
+
+
 def _scopes(rule: Rule, category: str | None = None) -> list[tuple[Leaf, ...]]:
     a = rule.applies_to
     regions = [(("region", "==", r),) for r in sorted(a.body_regions)] if a.body_regions is not None else [()]

@@ -104,7 +104,7 @@ def test_no_conflict_on_numbers_when_ranges_only_touch(rules_copy):
     assert findings_of(rules, guidelines, "conflict") == []
 
 
-def test_conflict_over_a_huge_space_is_skipped_with_a_low_finding(rules_copy):
+def test_conflict_over_a_huge_space_is_checked_exactly(rules_copy):
     rules, guidelines = rules_copy
     for i in range(6):
         add_fact(rules, f"n{i}", "number")
@@ -114,8 +114,11 @@ def test_conflict_over_a_huge_space_is_skipped_with_a_low_finding(rules_copy):
     plant_rules(rules, rule("big-a", cond, categories="[gym_membership]", priority=5)
                 + rule("big-b", cond.replace("'<'", "'<='"), categories="[gym_membership]", priority=5,
                        determination="medically_necessary"))
+    # 8**6 assignments were over the old enumeration bound ("not checked"); the search is exact.
     found = findings_of(rules, guidelines, "conflict")
-    assert len(found) == 1 and found[0].severity == "low" and "not checked" in found[0].message
+    assert len(found) == 1 and found[0].severity == "high"
+    assert found[0].message.endswith("when " + ", ".join(f"n{i}=2" for i in range(6)))
+    assert dict(found[0].properties()["witness"]) == {f"n{i}": 2 for i in range(6)}
 
 
 # -- gaps ---------------------------------------------------------------------
@@ -258,6 +261,17 @@ def test_quote_not_in_the_cited_excerpt(rules_copy):
     found = findings_of(rules, guidelines, "quote-not-in-excerpt")
     assert len(found) == 1
     assert "quotes 'exercise is never contraindicated'" in found[0].message and "mtus-cpmtg-exercise" in found[0].message
+    assert found[0].properties() == {"rule": "misquote", "field": "description",
+                                     "quote": "exercise is never contraindicated", "cites": ["mtus-cpmtg-exercise"]}
+
+
+def test_a_quote_finding_points_at_the_quote(rules_copy):
+    rules, guidelines = rules_copy
+    extra = ('    description: >-\n      A long description whose quotation\n      comes later: "exercise is never\n'
+             '      contraindicated" here.')
+    path = plant_rules(rules, rule("misquote", "{fact: goals_documented, is: false}", extra=extra, priority=3))
+    (found,) = findings_of(rules, guidelines, "quote-not-in-excerpt")
+    assert found.line == line_of(path, "comes later") != line_of(path, "id: misquote")
 
 
 def test_quote_found_across_line_breaks_or_only_in_another_excerpt(rules_copy):

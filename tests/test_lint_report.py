@@ -71,6 +71,35 @@ def test_cli_formats_and_fail_on(rules_copy, cli):
     assert ET.fromstring(cli(*args, "--format", "junit").output).tag == "testsuites"
     # A conflict is high: --fail-on high still fails; only low findings never fail at medium.
     assert cli(*args, "--fail-on", "high").exit_code == 1
+    # The conflict's witness and rules travel as data in JSON and as properties in SARIF.
+    conflict = next(f for f in json.loads(as_json.output) if f["validator"] == "conflict")
+    assert conflict["data"]["rules"] == ["mtus-exercise-contraindicated", "twin"]
+    assert conflict["data"]["witness"] == {"exercise_contraindicated": True}
+    result = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "conflict")
+    assert result["properties"]["witness"] == {"exercise_contraindicated": True}
+    # --min-severity hides what is below it, says so, and exits on what it shows.
+    high = cli(*args, "--min-severity", "high")
+    assert "unused-fact" not in high.output and "high conflict" in high.output
+    assert high.output.rstrip().endswith("1 findings (1 high) from 13 validators; 1 below high not shown")
+    assert [f["validator"] for f in json.loads(cli(*args, "--min-severity", "medium", "--format", "json").output)] \
+        == ["conflict"]
+    assert cli(*args, "--min-severity", "high", "--fail-on", "low").exit_code == 1
+
+
+def test_unmatched_patterns_are_one_line_per_fact_in_text():
+    def unmatched(line, pattern, group):
+        return Finding("pattern-matches-no-letter", "low", f"pattern '{pattern}' of {group} ... matches none",
+                       "rules/fact_patterns.yaml", line,
+                       (("pattern", pattern), ("group", group), ("what", "match none of the 8 historical letters")))
+    findings = [unmatched(90, r"\bb\b", "fact goals_documented"), unmatched(80, r"\ba\b", "fact goals_documented"),
+                unmatched(100, r"\bc\b", "fact other"), FINDINGS[0]]
+    assert to_text(findings).splitlines() == [
+        "rules/fact_patterns.yaml:80: low pattern-matches-no-letter: 2 patterns of fact goals_documented match "
+        "none of the 8 historical letters: '\\ba\\b' (line 80), '\\bb\\b' (line 90)",
+        "rules/fact_patterns.yaml:100: low pattern-matches-no-letter: pattern '\\bc\\b' of fact other ... matches none",
+        "rules/facts.yaml:40: low unused-fact: fact 'x' is read by no rule",
+    ]
+    assert len(json.loads(__import__("imr_rules.lint.report", fromlist=["to_json"]).to_json(findings))) == 4
 
 
 def test_cli_shipped_rules_are_clean(cli):

@@ -15,7 +15,7 @@ from ..model import RuleBase
 from .findings import SEVERITIES, Finding, LintOptions, Validator, severity_rank
 from .validators import VALIDATORS
 
-__all__ = ["Finding", "SEVERITIES", "VALIDATORS", "Validator", "lint", "reaches", "default_historical"]
+__all__ = ["Finding", "SEVERITIES", "VALIDATORS", "Validator", "at_least", "lint", "reaches", "default_historical"]
 
 
 def lint(rb: RuleBase, historical: list[Path] | None = None, validators=VALIDATORS) -> list[Finding]:
@@ -41,6 +41,11 @@ def load_patterns(rb: RuleBase):
         return None
     from ..letters.patterns import load_fact_patterns
     return load_fact_patterns(rb.fact_patterns_file)
+
+
+def at_least(findings: list[Finding], severity: str) -> list[Finding]:
+    """The findings at least as severe as ``severity`` (what ``--min-severity`` shows)."""
+    return [f for f in findings if severity_rank(f.severity) >= severity_rank(severity)]
 
 
 def reaches(findings: list[Finding], fail_on: str) -> bool:

@@ -30,15 +30,44 @@ def _where(f: Finding) -> str:
     return f"{path}:{f.line}" if f.line else path
 
 
+#: Validators whose findings text output gathers into one line per group (see :func:`grouped`).
+GROUPED = {"pattern-matches-no-letter"}
+
+
 def to_text(findings: list[Finding]) -> str:
-    """``file:line: severity validator-id: message``, one a line, sorted."""
-    ordered = sorted(findings, key=lambda f: (display_path(f.file) or "",) + f.sort_key()[1:])
+    """``file:line: severity validator-id: message``, one a line, sorted; the findings of
+    :data:`GROUPED` validators one line per group (JSON and SARIF keep every finding)."""
+    ordered = sorted(grouped(findings), key=lambda f: (display_path(f.file) or "",) + f.sort_key()[1:])
     return "".join(f"{_where(f)}: {f.severity} {f.validator}: {f.message}\n" for f in ordered)
+
+
+def grouped(findings: list[Finding]) -> list[Finding]:
+    """The findings with those of a :data:`GROUPED` validator that share a ``group`` (their data)
+    merged into one, at the first one's place: 52 unmatched patterns of four facts read as four
+    lines, each naming its patterns."""
+    out, groups = [], {}
+    for f in findings:
+        props = f.properties()
+        if f.validator in GROUPED and "group" in props:
+            groups.setdefault((f.validator, f.file, props["group"]), []).append(f)
+        else:
+            out.append(f)
+    for (validator, _, group), members in groups.items():
+        if len(members) == 1:
+            out.append(members[0])
+            continue
+        members.sort(key=Finding.sort_key)
+        head = members[0]
+        patterns = ", ".join(f"'{m.properties()['pattern']}' (line {m.line})" for m in members)
+        out.append(Finding(validator, head.severity, f"{len(members)} patterns of {group} {head.properties()['what']}:"
+                           f" {patterns}", head.file, head.line))
+    return out
 
 
 def to_json(findings: list[Finding]) -> str:
     return json.dumps([{"validator": f.validator, "severity": f.severity, "message": f.message,
-                        "file": display_path(f.file), "line": f.line} for f in findings], indent=2) + "\n"
+                        "file": display_path(f.file), "line": f.line, "data": f.properties()}
+                       for f in findings], indent=2) + "\n"
 
 
 def to_sarif(findings: list[Finding], validators) -> str:
@@ -53,6 +82,8 @@ def to_sarif(findings: list[Finding], validators) -> str:
             location["region"] = {"startLine": f.line}
         result = {"ruleId": f.validator, "level": SARIF_LEVEL[f.severity], "message": {"text": f.message},
                   "locations": [{"physicalLocation": location}]}
+        if f.data:
+            result["properties"] = f.properties()
         if f.validator in ids:
             result["ruleIndex"] = ids.index(f.validator)
         results.append(result)

@@ -27,6 +27,11 @@ class SourcePattern:
     where: Where
     owner: str          # "category gym_membership", "fact goals_documented topic", ...
 
+    @property
+    def group(self) -> str:
+        """What owns it, without the list: "fact goals_documented", "findings_start"."""
+        return " ".join(self.owner.split()[:2]) if self.owner.startswith("fact ") else self.owner
+
 
 def catalog_patterns(rb: RuleBase) -> list[SourcePattern]:
     out = []
@@ -58,7 +63,8 @@ class UnsafeRegex(Validator):
         for p in catalog_patterns(rb) + fact_patterns(self.options.fact_patterns):
             problem = unsafe_reason(p.source)
             if problem:
-                out.append(self.finding(f"pattern '{p.source}' of {p.owner} is unsafe: {problem}", p.where))
+                out.append(self.finding(f"pattern '{p.source}' of {p.owner} is unsafe: {problem}", p.where,
+                                        pattern=p.source, owner=p.owner, problem=problem))
         return out
 
 
@@ -73,8 +79,10 @@ class PatternMatchesNoLetter(Validator):
         if not letters:
             return []
         sentences = [s for text in letters for s in text]
+        what = f"match none of the {len(letters)} historical letters"
         return [self.finding(f"pattern '{p.source}' of {p.owner} matches none of the {len(letters)} "
-                             "historical letters", p.where)
+                             "historical letters", p.where, pattern=p.source, owner=p.owner, group=p.group,
+                             what=what)
                 for p in patterns if not any(p.regex.search(s) for s in sentences)]
 
 

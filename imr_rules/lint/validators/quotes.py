@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ...model import Rule
+from ...model import Rule, Where
 from ..findings import Finding, Validator
 
 _QUOTATION = re.compile(r'"([^"]+)"|\u201c([^\u201d]+)\u201d')
@@ -28,10 +28,36 @@ class QuoteNotInExcerpt(Validator):
 
     def validate(self, rule: Rule) -> list[Finding]:
         out = []
+        lines = dict(rule.text_lines)
         for field, text in (("title", rule.title), ("description", rule.description), ("finding", rule.finding)):
             for quote in quotations(text):
                 if not any(quote in e.text for e in rule.cites):
                     cited = ", ".join(e.id for e in rule.cites)
+                    where = Where(rule.where.file, _line_of(rule.where.file, lines.get(field), quote)
+                                  or rule.where.line)
                     out.append(self.finding(f"rule {rule.id!r} {field} quotes {quote!r}, which is not verbatim in "
-                                            f"the excerpts it cites ({cited})", rule.where))
+                                            f"the excerpts it cites ({cited})", where,
+                                            rule=rule.id, field=field, quote=quote, cites=tuple(e.id for e in rule.cites)))
         return out
+
+
+def _line_of(file: str, start: int | None, quote: str) -> int | None:
+    """The line where ``quote`` begins, looking from its field's line on (a folded text spans
+    lines: its first words are looked for, then its first word)."""
+    if start is None:
+        return None
+    try:
+        lines = _source(file)
+    except OSError:
+        return start
+    words = quote.split()
+    for needle in (" ".join(words[:3]), words[0] if words else ""):
+        for n in range(start - 1, min(len(lines), start + 40)):
+            if needle and needle in " ".join(lines[n].split()):
+                return n + 1
+    return start
+
+
+def _source(file: str) -> list[str]:
+    with open(file, encoding="utf-8") as f:
+        return f.read().splitlines()
