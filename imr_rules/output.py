@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 from .errors import InputError
 
@@ -20,13 +21,17 @@ def check_writable(path: str | os.PathLike, force: bool = False) -> Path:
     return target
 
 
-def write_atomic(path: str | os.PathLike, text: str, force: bool = False) -> None:
-    """Write ``text`` to ``path`` via a temporary file and rename (no half-written files)."""
+def write_atomic(path: str | os.PathLike, text: str | Iterable[str], force: bool = False) -> None:
+    """Write ``text`` (or its pieces, as they come) to ``path`` via a temporary file and rename
+    (no half-written files)."""
     target = check_writable(path, force)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+            if isinstance(text, str):
+                f.write(text)
+            else:
+                f.writelines(text)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -70,13 +70,33 @@ class BaselineCheck:
     stale: list[tuple[Key, str]] = field(default_factory=list)    # with the reason
 
 
+class Checker:
+    """:func:`check`, one record at a time: it keeps only the records the baseline names."""
+
+    def __init__(self, accepted_keys: set[Key], file: str):
+        self.keys, self.result = accepted_keys, BaselineCheck(file)
+        self.named = {k[:2] for k in accepted_keys}
+        self.current: dict = {}
+
+    def add(self, r) -> None:
+        if r.agree is False:
+            (self.result.accepted if key(r) in self.keys else self.result.new).append(key(r))
+        if (r.source, r.item_id) in self.named:
+            self.current[(r.source, r.item_id)] = r
+
+    def done(self) -> BaselineCheck:
+        return _settle(self.result, self.current, self.keys)
+
+
 def check(records, accepted_keys: set[Key], file: str) -> BaselineCheck:
     """Sort the current disagreements and the baseline's entries into accepted/new/fixed/stale."""
-    result = BaselineCheck(file)
-    current = {(r.source, r.item_id): r for r in records}
+    checker = Checker(accepted_keys, file)
     for r in records:
-        if r.agree is False:
-            (result.accepted if key(r) in accepted_keys else result.new).append(key(r))
+        checker.add(r)
+    return checker.done()
+
+
+def _settle(result: BaselineCheck, current: dict, accepted_keys: set[Key]) -> BaselineCheck:
     for k in sorted(accepted_keys):
         r = current.get(k[:2])
         if r is None:

@@ -103,42 +103,62 @@ def rule_firings(records: Iterable, rule_ids: Iterable[str]) -> dict[str, dict[s
     Every rule of the rule base is listed, so rules that no historical case
     exercises show up with zeros.
     """
-    table = {r: {"fired": 0, "deciding": 0, "deciding_disagreed": 0} for r in rule_ids}
-    for rec in records:
-        for r in rec.fired:
-            table.setdefault(r, {"fired": 0, "deciding": 0, "deciding_disagreed": 0})["fired"] += 1
-        for r in rec.deciding:
-            row = table.setdefault(r, {"fired": 0, "deciding": 0, "deciding_disagreed": 0})
+    return summarize(list(records), rule_ids)["rules"]
+
+
+class Summary:
+    """The summary's counts, taken one record at a time: memory does not grow with the corpus."""
+
+    def __init__(self, rule_ids: Iterable[str]):
+        self.matrix = confusion(())
+        self.conflicts = self.compared = self.basis_agreed = self.records = 0
+        self.rules = {r: {"fired": 0, "deciding": 0, "deciding_disagreed": 0} for r in rule_ids}
+
+    def add(self, r) -> None:
+        self.records += 1
+        self.matrix[r.expected][r.got if r.covered else r.determination] += 1
+        self.conflicts += r.conflict
+        if r.basis_agree is not None:
+            self.compared += 1
+            self.basis_agreed += r.basis_agree
+        for rule in r.fired:
+            self.rules.setdefault(rule, {"fired": 0, "deciding": 0, "deciding_disagreed": 0})["fired"] += 1
+        for rule in r.deciding:
+            row = self.rules.setdefault(rule, {"fired": 0, "deciding": 0, "deciding_disagreed": 0})
             row["deciding"] += 1
-            row["deciding_disagreed"] += rec.agree is False
-    return {r: table[r] for r in sorted(table)}
+            row["deciding_disagreed"] += r.agree is False
+
+    def result(self) -> dict:
+        """Every number of the summary (see :func:`summarize`)."""
+        matrix = self.matrix
+        kappa, kappa_note = cohens_kappa(matrix)
+        n_covered = covered(matrix)
+        return {
+            "items": items(matrix),
+            "covered": n_covered,
+            "coverage": coverage(matrix),
+            "not_covered": {
+                INSUFFICIENT_INFORMATION: sum(matrix[o][INSUFFICIENT_INFORMATION] for o in OUTCOMES),
+                NOT_ADDRESSED: sum(matrix[o][NOT_ADDRESSED] for o in OUTCOMES),
+                "conflicts": self.conflicts,
+            },
+            "agreed": agreed(matrix),
+            "disagreed": n_covered - agreed(matrix),
+            "agreement": agreement(matrix),
+            "recall": {o: recall(matrix, o) for o in OUTCOMES},
+            "kappa": kappa,
+            "kappa_note": kappa_note,
+            "confusion": matrix,
+            "basis": {"compared": self.compared, "agreed": self.basis_agreed,
+                      "agreement": ratio(self.basis_agreed, self.compared),
+                      "not_compared": self.records - self.compared},
+            "rules": {r: self.rules[r] for r in sorted(self.rules)},
+        }
 
 
 def summarize(records: list, rule_ids: Iterable[str]) -> dict:
     """Every number of the summary, from the item records (see compare.ItemRecord)."""
-    matrix = confusion((r.expected, r.got if r.covered else r.determination) for r in records)
-    kappa, kappa_note = cohens_kappa(matrix)
-    compared = [r for r in records if r.basis_agree is not None]
-    basis_agreed = sum(r.basis_agree for r in compared)
-    n_covered = covered(matrix)
-    return {
-        "items": items(matrix),
-        "covered": n_covered,
-        "coverage": coverage(matrix),
-        "not_covered": {
-            INSUFFICIENT_INFORMATION: sum(matrix[o][INSUFFICIENT_INFORMATION] for o in OUTCOMES),
-            NOT_ADDRESSED: sum(matrix[o][NOT_ADDRESSED] for o in OUTCOMES),
-            "conflicts": sum(r.conflict for r in records),
-        },
-        "agreed": agreed(matrix),
-        "disagreed": n_covered - agreed(matrix),
-        "agreement": agreement(matrix),
-        "recall": {o: recall(matrix, o) for o in OUTCOMES},
-        "kappa": kappa,
-        "kappa_note": kappa_note,
-        "confusion": matrix,
-        "basis": {"compared": len(compared), "agreed": basis_agreed,
-                  "agreement": ratio(basis_agreed, len(compared)),
-                  "not_compared": len(records) - len(compared)},
-        "rules": rule_firings(records, rule_ids),
-    }
+    summary = Summary(rule_ids)
+    for r in records:
+        summary.add(r)
+    return summary.result()

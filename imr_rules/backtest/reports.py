@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from typing import Iterator
 
 from ..model import TIER_LABEL
 from ..rationale import DETERMINATION_LABEL
@@ -19,8 +20,10 @@ COLUMN_LABEL = {"upheld": "upheld", "overturned": "overturned", "insufficient_in
                 "not_addressed": "not addressed"}
 
 
-def to_json(doc: dict) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+def to_json(doc: dict) -> Iterator[str]:
+    """The document as JSON (two-space indent), in pieces: the items are read as they are written."""
+    yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(doc)
+    yield "\n"
 
 
 # --- shared phrases -----------------------------------------------------------
@@ -144,13 +147,43 @@ def to_text(doc: dict) -> str:
 
 # --- JUnit XML ----------------------------------------------------------------
 
-def to_junit(doc: dict) -> str:
+def to_junit(doc: dict) -> Iterator[str]:
     """One testcase per historical item: failure when it disagrees, skipped when not covered.
 
     Disagreements a baseline accepts are skipped too (known, not failing the
-    gate); a file that could not be used is a testcase with an error.
+    gate); a file that could not be used is a testcase with an error. Written
+    one testcase at a time (the counts come from a first pass over the items).
     """
-    cases = []
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for tc in _testcases(doc):
+        counts["tests"] += 1
+        for kind, key in (("failure", "failures"), ("error", "errors"), ("skipped", "skipped")):
+            counts[key] += tc.find(kind) is not None
+    attrs = {k: str(v) for k, v in counts.items()}
+    root = ET.Element("testsuites", name="imr-rules backtest", **attrs)
+    suite = ET.SubElement(root, "testsuite", name="imr-rules backtest", **attrs)
+    yield '<?xml version="1.0" encoding="utf-8"?>\n'
+    if not counts["tests"]:
+        ET.indent(root)
+        yield ET.tostring(root, encoding="unicode") + "\n"
+        return
+    # The suite's frame as ElementTree indents it, around one placeholder case.
+    placeholder = ET.SubElement(suite, "testcase", name="\x01")
+    ET.indent(root)
+    last_tail = placeholder.tail
+    head, tail = ET.tostring(root, encoding="unicode").split(ET.tostring(placeholder, encoding="unicode"), 1)
+    yield head
+    between = None
+    for tc in _testcases(doc):
+        if between:
+            yield between
+        between = "\n    "            # what ElementTree puts between two cases
+        ET.indent(tc, level=2)
+        yield ET.tostring(tc, encoding="unicode")
+    yield last_tail + tail + "\n"
+
+
+def _testcases(doc: dict) -> Iterator[ET.Element]:
     for i in doc["items"]:
         tc = ET.Element("testcase", classname=i["source"], name=f"{i['item_id']}: {i['name']}")
         if i["agree"] is False and i["baseline"] == "accepted":
@@ -162,21 +195,11 @@ def to_junit(doc: dict) -> str:
             failure.text = "\n".join([f"deciding rules: {', '.join(i['deciding_rules'])}"] + _evidence(i))
         elif not i["covered"]:
             ET.SubElement(tc, "skipped", message=f"not covered: {i['determination']}")
-        cases.append(tc)
+        yield tc
     for e in doc["summary"]["errors"]:
         tc = ET.Element("testcase", classname=e["source"], name="(load)")
         ET.SubElement(tc, "error", type="input", message=e["message"].splitlines()[0]).text = e["message"]
-        cases.append(tc)
-    counts = {"tests": len(cases),
-              "failures": sum(tc.find("failure") is not None for tc in cases),
-              "errors": sum(tc.find("error") is not None for tc in cases),
-              "skipped": sum(tc.find("skipped") is not None for tc in cases)}
-    attrs = {k: str(v) for k, v in counts.items()}
-    root = ET.Element("testsuites", name="imr-rules backtest", **attrs)
-    suite = ET.SubElement(root, "testsuite", name="imr-rules backtest", **attrs)
-    suite.extend(cases)
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        yield tc
 
 
 # --- Markdown (a pull-request comment) ------------------------------------------

@@ -3,20 +3,29 @@
 The result is one JSON-shaped document (``summary`` and ``items``) that every
 report format renders; nothing in it depends on ``--jobs``, the order files
 were found in, or the time of day.
+
+Memory does not grow with the corpus: each item record updates the
+summary's counts (metrics.Summary) and the baseline check as it comes, and
+is written to a temporary file (:class:`Spool`) from which the reports read
+the items back, in order, while they write. What stays in memory is the
+list of paths, the disagreements' keys (for --write-baseline) and the files
+that could not be used.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import tempfile
 from dataclasses import dataclass, field
-from typing import Callable, ContextManager
+from typing import Callable, ContextManager, Iterator
 
 from ..errors import InputError
 from ..model import RuleBase
 from . import baseline as baseline_mod
 from .compare import ItemRecord
 from .corpus import discover
-from .metrics import ratio, summarize
+from .metrics import Summary, ratio
 from .workers import outcomes
 
 
@@ -28,9 +37,70 @@ class Gates:
     min_coverage: float | None = None
 
 
+class Spool(list):
+    """A list that keeps its entries in a temporary file: JSON lines, read back in key order.
+
+    It is an (empty) list to the json module, which writes any list, so a
+    report streams it without holding it; ``len``, truth and iteration are
+    the entries'. Entries mostly come already in order (paths are sorted);
+    once one does not, (key, offset) pairs are kept and iteration sorts them.
+    """
+
+    def __init__(self, key: Callable[[dict], tuple]):
+        super().__init__()
+        self._key = key
+        self._file = tempfile.TemporaryFile("w+b")
+        self._count = 0
+        self._last: tuple | None = None
+        self._index: list | None = None
+
+    def append(self, entry: dict) -> None:     # type: ignore[override]
+        key = self._key(entry)
+        offset = self._file.seek(0, 2)
+        if self._index is None and self._last is not None and key < self._last:
+            self._index = [(self._key(e), off) for e, off in self._read()]
+        self._file.seek(offset)
+        self._file.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+        if self._index is not None:
+            self._index.append((key, offset))
+        self._last = key
+        self._count += 1
+
+    def _read(self) -> Iterator[tuple[dict, int]]:
+        self._file.seek(0)
+        offset = 0
+        for line in self._file:
+            yield json.loads(line), offset
+            offset += len(line)
+
+    def __iter__(self) -> Iterator[dict]:
+        if self._index is None:
+            for entry, _ in self._read():
+                yield entry
+            return
+        for _, offset in sorted(self._index):
+            self._file.seek(offset)
+            yield json.loads(self._file.readline())
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __eq__(self, other) -> bool:
+        return list(iter(self)) == list(other)
+
+    __hash__ = None     # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Spool({self._count} entries)"
+
+
 @dataclass
 class BacktestReport:
-    document: dict                              # {"summary": ..., "items": [...]}: the JSON report
+    document: dict                              # {"summary": ..., "items": Spool}: the JSON report
+    # The records of the disagreements (what --write-baseline lists); the others are not kept.
     records: list[ItemRecord] = field(default_factory=list)
 
     @property
@@ -67,37 +137,54 @@ def run_backtest(paths: list[str], rb: RuleBase, *, rules_dir: str | None = None
     manager with ``update(n)``, called once per file.
     """
     corpus = discover(paths)
-    records: list[ItemRecord] = []
-    notes = list(corpus.notes)
+    counts = Summary([r.id for r in rb.active_rules])
+    checker = baseline_mod.Checker(baseline[1], baseline[0]) if baseline else None
+    items = Spool(lambda i: (i["source"], i["item_id"]))
+    notes = Spool(lambda n: (n["source"], n["note"]))
+    for n in corpus.notes:
+        notes.append(_note(n))
+    disagreements: list[ItemRecord] = []
     errors = [{"source": m, "message": str(InputError("not found", m, hint="check the path"))}
               for m in corpus.missing]
     with_history = skipped = 0
     with progress(len(corpus.jobs)) as bar:
         for outcome in outcomes(corpus.jobs, rb, rules_dir, guidelines_dir, jobs):
-            records += outcome.records
-            notes += outcome.notes
+            for r in sorted(outcome.records, key=lambda r: (r.source, r.item_id)):
+                counts.add(r)
+                if checker:
+                    checker.add(r)
+                if r.agree is False:
+                    disagreements.append(_without_evidence(r))
+                items.append(_item(r, baseline[1] if baseline else None))
+            for n in sorted(outcome.notes, key=lambda n: (n.source, n.text)):
+                notes.append(_note(n))
             with_history += bool(outcome.records)
             skipped += not outcome.records and not outcome.error
             if outcome.error:
                 errors.append({"source": outcome.source, "message": outcome.error})
             bar.update(1)
-    records.sort(key=lambda r: (r.source, r.item_id))
 
     summary = {"ruleset": rb.fingerprint,
                "files": {"cases": len(corpus.jobs), "with_history": with_history,
                          "skipped": skipped, "errors": len(errors)}}
-    summary.update(summarize(records, [r.id for r in rb.active_rules]))
-    check = baseline_mod.check(records, baseline[1], baseline[0]) if baseline else None
+    summary.update(counts.result())
+    check = checker.done() if checker else None
     summary["baseline"] = baseline_mod.as_dict(check) if check else None
     summary["gates"] = _gates(summary, gates, check)
     summary["passed"] = all(g["passed"] for g in summary["gates"])
-    summary["notes"] = [{"source": n.source, "kind": n.kind, "note": n.text}
-                        for n in sorted(notes, key=lambda n: (n.source, n.text))]
+    summary["notes"] = notes
     summary["errors"] = sorted(errors, key=lambda e: (e["source"], e["message"]))
+    return BacktestReport({"summary": summary, "items": items}, disagreements)
 
-    accepted = set(check.accepted) if check else set()
-    items = [_item(r, accepted if check else None) for r in records]
-    return BacktestReport({"summary": summary, "items": items}, records)
+
+def _note(n) -> dict:
+    return {"source": n.source, "kind": n.kind, "note": n.text}
+
+
+def _without_evidence(r: ItemRecord) -> ItemRecord:
+    # A baseline lists disagreements by their keys: the evidence stays in the spool.
+    from dataclasses import replace
+    return replace(r, evidence=(), expected_basis=None, got_basis=None)
 
 
 def _gates(summary: dict, gates: Gates, check) -> list[dict]:
@@ -123,6 +210,7 @@ def _gates(summary: dict, gates: Gates, check) -> list[dict]:
 
 
 def _item(r: ItemRecord, accepted: set | None) -> dict:
+    """The report's entry for a record; ``accepted``: the baseline's keys (None: no baseline)."""
     status = None
     if accepted is not None and r.agree is False:
         status = "accepted" if baseline_mod.key(r) in accepted else "new"
