@@ -51,7 +51,7 @@ def evaluate(
     jsonl: bool = typer.Option(False, "--jsonl", help="One JSON case per input line; one JSON result per output line."),
 ):
     """Draft a decision for every requested item of each case."""
-    from .evaluate import Evaluator
+    from .evaluate import Evaluator, bulk
     from .inputs import jsonl_cases, load_any
     from .render import RENDERERS, to_json
     try:
@@ -60,13 +60,14 @@ def evaluate(
         if jsonl:
             bad = 0
             out = sys.stdout
-            for source, line, case in jsonl_cases(cases, rb):
-                if isinstance(case, InputError):
-                    bad += 1
-                    typer.echo(str(case), err=True)
-                    out.write(to_json({"error": case.message, "source": source, "line": line}, None) + "\n")
-                else:
-                    out.write(evaluator.evaluate_json(case) + "\n")
+            with bulk():
+                for source, line, case in jsonl_cases(cases, rb):
+                    if isinstance(case, InputError):
+                        bad += 1
+                        typer.echo(str(case), err=True)
+                        out.write(to_json({"error": case.message, "source": source, "line": line}, None) + "\n")
+                    else:
+                        out.write(evaluator.evaluate_json(case) + "\n")
             raise typer.Exit(EXIT_INVALID if bad else EXIT_OK)
         # Every case is read and validated before anything is printed, so a
         # bad file never leaves partial results on stdout.

@@ -110,17 +110,15 @@ def facts_used(cond: Condition) -> tuple[str, ...]:
     """Fact ids a condition reads, in order of first appearance (conditions are
     immutable, so the answer is cached)."""
     seen: dict[str, None] = {}
-
-    def walk(c):
+    todo = [cond]           # depth first, left to right (a nested function would make a reference cycle)
+    while todo:
+        c = todo.pop()
         if isinstance(c, Comparison):
             seen.setdefault(c.fact)
         elif isinstance(c, Not):
-            walk(c.child)
+            todo.append(c.child)
         else:
-            for child in c.children:
-                walk(child)
-
-    walk(cond)
+            todo.extend(reversed(c.children))
     return tuple(seen)
 
 

@@ -21,6 +21,7 @@ documentation that could still change the draft.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .cases import Case, RequestedItem
 from .model import (INSUFFICIENT_INFORMATION, MEDICALLY_NECESSARY, NOT_ADDRESSED, NOT_MEDICALLY_NECESSARY, Rule,
@@ -30,15 +31,17 @@ UPHELD = "upheld"
 OVERTURNED = "overturned"
 
 
-@dataclass(frozen=True)
-class DocumentationGap:
+class DocumentationGap(NamedTuple):
+    """A fact the record does not state, and the question that asks for it."""
+
     fact: str
     question: str
 
 
-@dataclass(frozen=True)
-class RuleOutcome:
-    """How one applicable rule came out for an item: True, False or None (unknown)."""
+class RuleOutcome(NamedTuple):
+    """How one applicable rule came out for an item: True, False or None (unknown).
+
+    A named tuple: a decision makes dozens of them per item in bulk runs."""
 
     rule: Rule
     value: bool | None
@@ -136,9 +139,8 @@ def decide_item(rb: RuleBase, rules_by_category: dict, case: Case, item: Request
     if applicable is None:
         applicable = applicable_rules(rules_by_category, category, region, case.request_date)
     outcomes = []
-    for rule in applicable:     # already in precedence order
-        if determined is not None and rule.id not in determined:
-            continue
+    rules = applicable if determined is None else _in_order(applicable, determined)
+    for rule in rules:
         value = True if rule.id in holds else False if rule.id in fails else None
         missing = tuple(f for f in rule.reads if facts.get(f) is None) if value is None else ()
         outcomes.append(RuleOutcome(rule, value, missing))
@@ -171,6 +173,20 @@ def decide_item(rb: RuleBase, rules_by_category: dict, case: Case, item: Request
                         reason="every applicable rule's condition is false: the rule base has a gap here", **base)
 
 
+_POSITIONS: dict[int, tuple] = {}
+
+
+def _in_order(applicable: list[Rule], ids) -> list[Rule]:
+    """The rules of ``applicable`` named in ``ids``, in its (precedence) order."""
+    found = _POSITIONS.get(id(applicable))
+    if found is None or found[0] is not applicable:
+        if len(_POSITIONS) > 4096:
+            _POSITIONS.clear()
+        found = _POSITIONS[id(applicable)] = (applicable, {r.id: (i, r) for i, r in enumerate(applicable)})
+    where = found[1]
+    return [r for _, r in sorted(where[i] for i in ids if i in where)]
+
+
 def _why(first: Rule, applicable: list[Rule]) -> str:
     if first.tier == "mtus":
         return f"MTUS rules decide first (8 CCR 9792.21.1); priority {first.priority} is the lowest that holds"
@@ -181,7 +197,7 @@ def _why(first: Rule, applicable: list[Rule]) -> str:
 
 
 def _gaps(rb: RuleBase, outcomes) -> tuple[DocumentationGap, ...]:
-    wanted = {f for o in outcomes for f in o.missing}
+    wanted = set().union(*(o.missing for o in outcomes))
     # Catalog order, so the questions come out in the same order every time.
     order = _catalog_order(rb)
     facts = rb.facts

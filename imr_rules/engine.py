@@ -72,7 +72,7 @@ from typing import Iterable
 from durable import engine as _durable  # noqa: F401 - the package; its C binding below is what runs
 import durable_rules_engine as _rete
 
-from .compiler import KIND, MAX_ATTRIBUTES, CompiledCategory, CompiledRuleSet, EngineRule, fact_json
+from .compiler import KIND, MAX_ATTRIBUTES, CompiledCategory, CompiledRuleSet, EngineRule
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3        # glibc's mallopt parameter numbers
 _TRIM_THRESHOLD, _MMAP_THRESHOLD = 64 << 20, 32 << 20  # 32 MiB is glibc's largest mmap threshold
@@ -101,6 +101,10 @@ class _Ruleset:
     def __init__(self, rules: list[EngineRule], attributes: frozenset[str] | None):
         _Ruleset._count += 1
         self.rule_ids = tuple(r.rule for r in rules)
+        # A firing's message starts with '{"<name>":': the quoted name leads to the rule id
+        # (None for the sentinel).
+        self._by_name = {f'"r{i}"': r.rule for i, r in enumerate(rules)}
+        self._by_name['"_"'] = None
         # Engine rule names are short indexes: a firing's message starts with
         # '{"<name>":', and the name leads back to the rule id.
         definition = {"_": {"all": [{"m": {"kind": KIND}}]}}
@@ -130,12 +134,12 @@ class _Ruleset:
                 raise RuntimeError(f"durable_rules: assert_fact answered {result}")
             action = _rete.start_action_for_state(handle, state)
             message = action[1] if action is not None else None
-            ids = self.rule_ids
+            by_name, complete = self._by_name, _rete.complete_and_start_action
             while message is not None:
-                name = message[2:message.index('"', 2)]
-                if name != "_":
-                    out.append(ids[int(name[1:])])
-                message = _rete.complete_and_start_action(handle, state)
+                rule_id = by_name[message[1:message.index(":")]]
+                if rule_id is not None:
+                    out.append(rule_id)
+                message = complete(handle, state)
             _rete.retract_fact(handle, fact)
             ok = True
         finally:
@@ -202,10 +206,10 @@ class Query:
     def _fired(self, ruleset: _Ruleset) -> list[str]:
         if ruleset.attributes is None:
             if self._json is None:
-                self._json = fact_json(self._category.compiled.fact(_SID, self._region, self._facts))
+                self._json = self._category.compiled.fact_json(_SID, self._region, self._facts)
             fact = self._json
         else:
-            fact = fact_json(self._category.compiled.fact(_SID, self._region, self._facts, ruleset.attributes))
+            fact = self._category.compiled.fact_json(_SID, self._region, self._facts, ruleset.attributes)
         if self._engine.trace is not None:
             self._engine.trace.append((ruleset, fact))
         return ruleset.fired(fact)

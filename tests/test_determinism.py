@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -49,3 +50,25 @@ def test_fast_json_lines_equal_the_plain_rendering(evaluator):
         case = make_case(*names[: 1 + i % len(names)], facts=facts, ur_decision=[None, "non_certified"][i % 2])
         for _ in range(2):       # the second time comes from the cache
             assert evaluator.evaluate_json(case) == to_json(evaluator.evaluate(case), None)
+
+
+def test_cached_item_frames_take_each_items_fired_rules(rules_copy):
+    """Items decided alike share their JSON frame; the rules that hold (fired_rules) differ."""
+    from conftest import make_case
+    from imr_rules.evaluate import Evaluator
+    from imr_rules.render import to_json
+    from test_lint_helpers import plant_rules, rule
+    rules, guidelines = rules_copy
+    plant_rules(rules, rule("late-note", "{fact: outcome_monitoring_documented, is: true}",
+                            categories="[gym_membership]", priority=99, examples=None))
+    evaluator = Evaluator(load_rulebase(rules, guidelines))
+    fired = []
+    for monitoring in (True, False, None, True):
+        facts = {"equipment_need_documented": False, "goals_documented": True}
+        if monitoring is not None:
+            facts["outcome_monitoring_documented"] = monitoring
+        case = make_case("Gym membership", facts=facts)
+        line = evaluator.evaluate_json(case)
+        assert line == to_json(evaluator.evaluate(case), None)
+        fired.append(json.loads(line)["items"][0]["fired_rules"])
+    assert fired[0] != fired[1] and "late-note" in fired[0] and "late-note" not in fired[1]
