@@ -205,20 +205,24 @@ class Query:
 
     def _fired(self, ruleset: _Ruleset) -> list[str]:
         if ruleset.attributes is None:
-            if self._json is None:
-                self._json = self._category.compiled.fact_json(_SID, self._region, self._facts)
             fact = self._json
+            if fact is None:
+                fact = self._json = self._category.compiled.fact_json(_SID, self._region, self._facts)
         else:
             fact = self._category.compiled.fact_json(_SID, self._region, self._facts, ruleset.attributes)
-        if self._engine.trace is not None:
-            self._engine.trace.append((ruleset, fact))
+        trace = self._engine.trace
+        if trace is not None:
+            trace.append((ruleset, fact))
         return ruleset.fired(fact)
 
     def holds(self) -> frozenset[str]:
         """Ids of the rules whose condition is true for the item."""
         if self._category is None:
             return frozenset()
-        return frozenset(r for ruleset in self._category.holds for r in self._fired(ruleset))
+        out: list[str] = []
+        for ruleset in self._category.holds:
+            out += self._fired(ruleset)
+        return frozenset(out)
 
     def fails(self, rule_ids: Iterable[str], holds: frozenset[str]) -> frozenset[str]:
         """Those of ``rule_ids`` (rules that do not hold) whose condition is false for the item."""
