@@ -62,13 +62,30 @@ class ItemDecision:
     gaps: tuple[DocumentationGap, ...] = ()
     # The applicable rules whose outcome was determined (every one, unless the
     # evaluator asked only for what the decision needs: see undecided), in
-    # precedence order.
-    outcomes: tuple[RuleOutcome, ...] = ()
+    # precedence order, with their outcomes: (rule, holds, fails). The
+    # RuleOutcome list is built from them when it is first read (most bulk
+    # results never read it).
+    determined: tuple[tuple[Rule, ...], frozenset, frozenset] = ((), frozenset(), frozenset())
     reason: str = ""                           # why the deciding rules won (for explain)
 
     @property
     def fired(self) -> tuple[str, ...]:
-        return tuple(o.rule.id for o in self.outcomes if o.value is True)
+        """Ids of the rules that hold, in precedence order."""
+        rules, holds, _ = self.determined
+        return tuple(r.id for r in rules if r.id in holds)
+
+    @property
+    def outcomes(self) -> tuple[RuleOutcome, ...]:
+        found = self.__dict__.get("_outcomes")
+        if found is None:
+            rules, holds, fails = self.determined
+            found = self.__dict__["_outcomes"] = tuple(_outcome(r, holds, fails, self.facts) for r in rules)
+        return found
+
+
+def _outcome(rule: Rule, holds: frozenset, fails: frozenset, facts: dict) -> RuleOutcome:
+    value = True if rule.id in holds else False if rule.id in fails else None
+    return RuleOutcome(rule, value, tuple(f for f in rule.reads if facts.get(f) is None) if value is None else ())
 
 
 def precedence(rule: Rule) -> tuple[int, int]:
@@ -138,16 +155,11 @@ def decide_item(rb: RuleBase, rules_by_category: dict, case: Case, item: Request
     the decision's ``outcomes`` list those rules only."""
     if applicable is None:
         applicable = applicable_rules(rules_by_category, category, region, case.request_date)
-    outcomes = []
     rules = applicable if determined is None else _in_order(applicable, determined)
-    for rule in rules:
-        value = True if rule.id in holds else False if rule.id in fails else None
-        missing = tuple(f for f in rule.reads if facts.get(f) is None) if value is None else ()
-        outcomes.append(RuleOutcome(rule, value, missing))
-    base = dict(item=item, category=category, body_region=region, facts=facts, outcomes=tuple(outcomes))
+    base = dict(item=item, category=category, body_region=region, facts=facts, determined=(tuple(rules), holds, fails))
     if not applicable:
         return ItemDecision(determination=NOT_ADDRESSED, reason="no rule applies to this item", **base)
-    fired = [o.rule for o in outcomes if o.value is True]
+    fired = [r for r in rules if r.id in holds]
     if fired:
         first = fired[0]
         deciding = tuple(r for r in fired if r.tier == first.tier and r.priority == first.priority)
@@ -160,12 +172,13 @@ def decide_item(rb: RuleBase, rules_by_category: dict, case: Case, item: Request
         determination = first.determination
         # Unknown rules that would have decided first (or alongside) with another
         # determination: their missing facts could still change the draft.
-        open_rules = [o for o in outcomes if o.value is None and o.rule.rank <= first.rank
-                      and o.rule.determination != determination]
+        open_rules = [_outcome(r, holds, fails, facts) for r in rules
+                      if r.rank <= first.rank and r.determination != determination
+                      and r.id not in holds and r.id not in fails]
         reason = _why(first, applicable)
         return ItemDecision(determination=determination, deciding=deciding,
                             gaps=_gaps(rb, open_rules), reason=reason, **base)
-    unknown = [o for o in outcomes if o.value is None]
+    unknown = [_outcome(r, holds, fails, facts) for r in rules if r.id not in fails]
     if unknown:
         return ItemDecision(determination=INSUFFICIENT_INFORMATION, gaps=_gaps(rb, unknown),
                             reason="no applicable rule holds; some need facts the case does not state", **base)
