@@ -3,15 +3,17 @@
 Generates 20,000 items (in cases of 1-4 items) with the bundled rules' item
 names and facts, then measures in the same run:
 
-- raw:  Engine.raw_loop over the same items' engine facts (assert + delete
-        per item, one Python callback per firing) on the same compiled rules;
+- raw:  the engine calls the evaluator makes for these items (every assert
+        into a ruleset, reading its firings, retracting the fact), recorded
+        and replayed alone (engine.raw_loop) on the same compiled rules;
 - ours: `imr-rules evaluate --jsonl` as a subprocess, wall clock, including
         interpreter start-up, rule loading, JSON parsing and rendering;
-- ours in-process: the same cases through Evaluator.evaluate + json.dumps;
+- ours in-process: the same cases through Evaluator.evaluate_json;
 - one case: wall clock of `imr-rules evaluate` on one seed case (median of 5).
 
 Reports items/s and the ratio ours/raw time (goal: at most 1.5) and writes
 nothing else. Usage: python benchmarks/bench_evaluate.py [--items N] [--seed S]
+(benchmarks/bench_scale.py measures generated rule bases of 10 to 5,000 rules.)
 """
 
 from __future__ import annotations
@@ -30,8 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from imr_rules.cases import parse_case_json_line  # noqa: E402
-from imr_rules.compiler import item_fact  # noqa: E402
-from imr_rules.decision import classify  # noqa: E402
+from imr_rules.engine import raw_loop  # noqa: E402
 from imr_rules.evaluate import Evaluator  # noqa: E402
 from imr_rules.loader import load_rulebase  # noqa: E402
 
@@ -73,28 +74,36 @@ def main() -> None:
     evaluator = Evaluator(rb)
     lines = generate(args.items, args.seed)
     cases = [parse_case_json_line(line, "bench", i, rb) for i, line in enumerate(lines, 1)]
-    engine_facts = []
-    for case in cases:
-        for item in case.items:
-            category, region = classify(rb, item)
-            engine_facts.append(item_fact("1", category, region, case.item_facts(item)))
-    n = len(engine_facts)
+    n = sum(len(c.items) for c in cases)
+    # The engine calls of one evaluation, recorded; the caches are emptied so
+    # that the timed runs below do the same work.
+    evaluator.engine.trace = []
+    for c in cases:
+        evaluator.evaluate_json(c)
+    trace, evaluator.engine.trace = evaluator.engine.trace, None
+
+    def fresh():
+        for cache in (evaluator._classified, evaluator._applicable, evaluator._texts, evaluator._json,
+                      evaluator._verdicts, evaluator._undecided, evaluator._frames):
+            cache.clear()
+        return [evaluator.evaluate_json(c) for c in cases]
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cases.jsonl"
         path.write_text("\n".join(lines) + "\n")
-        raw = min(timed(lambda: evaluator.engine.raw_loop(engine_facts)) for _ in range(args.repeat))
-        inproc = min(timed(lambda: [evaluator.evaluate_json(c) for c in cases]) for _ in range(args.repeat))
+        raw = min(timed(lambda: raw_loop(trace)) for _ in range(args.repeat))
+        inproc = min(timed(fresh) for _ in range(args.repeat))
         ours = min(timed(lambda: subprocess.run(cli + ["evaluate", "--jsonl", str(path)], check=True,
                                                 stdout=subprocess.DEVNULL, cwd=ROOT))
                    for _ in range(args.repeat))
     seed_case = str(ROOT / "examples" / "001_f0193407169a11a4.yaml")
     one = statistics.median(timed(lambda: subprocess.run(cli + ["evaluate", seed_case], check=True,
                                                          stdout=subprocess.DEVNULL, cwd=ROOT)) for _ in range(5))
-    firings = evaluator.engine.raw_loop(engine_facts)
+    firings = raw_loop(trace)
+    engine_rules = len(evaluator.compiled.engine_rules())
 
-    print(f"items: {n} in {len(lines)} cases; {len(evaluator.compiled.conditions)} engine rules; "
-          f"{firings / n:.2f} rule firings per item (and the sentinel's); Python {sys.version.split()[0]}")
+    print(f"items: {n} in {len(lines)} cases; {engine_rules} engine rules; {len(trace) / n:.2f} asserts and "
+          f"{firings / n:.2f} rule firings per item (and the sentinels'); Python {sys.version.split()[0]}")
     print(f"{'measurement':<42}{'seconds':>10}{'items/s':>12}{'x raw':>8}")
     for label, secs in (("raw durable_rules assert/delete loop", raw),
                         ("evaluate in-process (decide + JSON)", inproc),
