@@ -61,19 +61,19 @@ def test_a_longer_item_name_is_not_searched_past_the_bound(rb):
 # -- the rule base loader applies it ----------------------------------------------------
 
 @pytest.mark.timeout(60, method="thread")
-def test_an_unsafe_item_pattern_is_a_load_error_with_its_line(cli, rules_copy):
+@pytest.mark.parametrize("command", ["validate", "lint", "evaluate"])
+def test_an_unsafe_item_pattern_is_a_load_error_with_its_line(cli, rules_copy, command):
     rules, guidelines = rules_copy
     items = rules / "items.yaml"
     items.write_text(items.read_text().replace("      - '\\bymca\\b'", "      - '^(a+)+$'"))
-    result = cli("validate", "--rules", rules, "--guidelines", guidelines)
+    # evaluate refuses the rule base instead of hanging on a 32-character name.
+    case = rules.parent / "case.json"
+    case.write_text(json.dumps({"case_id": "c", "items": [{"name": "a" * 31 + "!"}]}))
+    result = cli(command, *([case] if command == "evaluate" else []), "--rules", rules, "--guidelines", guidelines)
     assert result.exit_code == 2
     line = items.read_text().splitlines().index("      - '^(a+)+$'") + 1
     assert f"items.yaml:{line}: error: unsafe regular expression '^(a+)+$'" in result.output
     assert "hint:" in result.output
-    # evaluate refuses the rule base too, instead of hanging on a 32-character name.
-    case = rules.parent / "case.json"
-    case.write_text(json.dumps({"case_id": "c", "items": [{"name": "a" * 31 + "!"}]}))
-    assert cli("evaluate", case, "--rules", rules, "--guidelines", guidelines).exit_code == 2
 
 
 def test_validate_checks_the_fact_patterns_too(cli, rules_copy):

@@ -181,10 +181,11 @@ class _Compiler:
         if key == "pattern":
             rx = _regex(arg)
             return lambda v: type(v) is not str or rx.search(v) is not None
-        if key == "minLength":
-            return _cheap(lambda v: type(v) is not str or len(v) >= arg)
-        if key == "maxLength":
-            return _cheap(lambda v: type(v) is not str or len(v) <= arg)
+        if key in _SIZES:
+            kind, least = _SIZES[key]
+            if least:
+                return _cheap(lambda v: type(v) is not kind or len(v) >= arg)
+            return _cheap(lambda v: type(v) is not kind or len(v) <= arg)
         if key == "format":
             return lambda v: type(v) is not str or _format(arg, v)
         if key in ("minimum", "maximum"):
@@ -199,21 +200,18 @@ class _Compiler:
         if key == "propertyNames":
             names = self.compile(arg)
             return lambda v: type(v) is not dict or all(names(k) for k in v)
-        if key == "minProperties":
-            return _cheap(lambda v: type(v) is not dict or len(v) >= arg)
-        if key == "maxProperties":
-            return _cheap(lambda v: type(v) is not dict or len(v) <= arg)
         if key == "items":
             each = self.compile(arg)
             return lambda v: type(v) is not list or all(each(x) for x in v)
-        if key == "minItems":
-            return _cheap(lambda v: type(v) is not list or len(v) >= arg)
-        if key == "maxItems":
-            return _cheap(lambda v: type(v) is not list or len(v) <= arg)
         if key == "uniqueItems":
             return lambda v: (type(v) is not list or not arg
                               or not any(_json_equal(v[i], v[j]) for i in range(len(v)) for j in range(i)))
         return _unsure                              # a keyword this module does not know
+
+
+#: Size keywords: the type they apply to, and whether they are a lower bound.
+_SIZES = {"minLength": (str, True), "maxLength": (str, False), "minProperties": (dict, True),
+          "maxProperties": (dict, False), "minItems": (list, True), "maxItems": (list, False)}
 
 
 def _unsure(v: Any) -> bool:
