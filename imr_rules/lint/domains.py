@@ -6,8 +6,9 @@ representative per such region (booleans; enum values; each numeric or date
 constant, one step either side and, for numbers, the midpoints between
 constants; string constants plus one other string; and "missing") visits every
 outcome the condition can have: a witness found here is real, and none found
-means none exists. The product of domain sizes is bounded so that lint never
-hangs on a large rule base.
+means none exists. lint searches these domains (solver.py);
+:func:`assignments` enumerates them all, the plain statement that search is
+tested against.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import datetime as dt
 import itertools
 from typing import Any, Iterable, Iterator
 
-from ..conditions import Condition, facts_used, leaves
+from ..conditions import Condition, leaves
 from ..model import Fact, Rule, RuleBase
 
-#: Most assignments enumerated for one check (checks over more are skipped with a finding).
+#: Most assignments :func:`assignments` enumerates.
 MAX_ASSIGNMENTS = 1 << 16
 MISSING = None
 
@@ -61,14 +62,6 @@ def domain(fact: Fact, consts: set, with_missing: bool) -> list[Any]:
             other += "_"
         values = sorted(consts) + [other]
     return values + [MISSING] if with_missing else values
-
-
-def space(rb: RuleBase, conditions: list[Condition], with_missing: bool = True) -> tuple[list[str], list[list]]:
-    """Fact ids the conditions read (catalog order) and the domain of each."""
-    consts = constants(conditions)
-    used = {f for c in conditions for f in facts_used(c)}
-    fact_ids = [f for f in rb.facts if f in used]
-    return fact_ids, [domain(rb.facts[f], consts.get(f, set()), with_missing) for f in fact_ids]
 
 
 def assignments(fact_ids: list[str], domains: list[list], limit: int = MAX_ASSIGNMENTS) -> Iterator[dict]:
