@@ -2,22 +2,53 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from .cases import Case, case_from_document
 from .errors import InputError
 from .model import RuleBase
-from .yamlio import Document
+from .yamlio import MAX_FILE_BYTES, Document, decode_text
 
 
 def letter_case_dict(path: str | Path, rb: RuleBase) -> dict:
     """The case-file dict of a determination letter (see ``imr-rules import-letter``)."""
     from .letters import import_letter_file
+    return import_letter_file(path, patterns=_rule_base_patterns(rb), chapters=rb.chapters())
+
+
+def letter_text_from_bytes(data: bytes, filename: str) -> str:
+    """The text of an uploaded letter (evidence offsets point into ``letters.normalize`` of it).
+
+    Text letters only (UTF-8): a PDF is refused with a clear error until the
+    importer reads PDFs; this is the one place that would turn PDF bytes into text.
+    """
+    name = Path(filename).name or "letter"
+    if data[:5] == b"%PDF-" or name.lower().endswith(".pdf"):
+        raise InputError("PDF letters cannot be read yet", name, hint="give the letter's text (a UTF-8 .txt file)")
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"letter is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit", name,
+                         hint="check that this is a single determination letter")
+    return decode_text(data, name, "letter")
+
+
+def letter_case_from_bytes(data: bytes, filename: str, rb: RuleBase) -> dict:
+    """The case dict ``import-letter`` writes, from an uploaded letter's bytes.
+
+    ``filename`` only names the letter (its stem is the case id); nothing is read from disk.
+    """
+    from .letters import import_letter
+    name = Path(filename).name or "letter"
+    text = letter_text_from_bytes(data, name)
+    return import_letter(text, source_file=name, sha256=hashlib.sha256(data).hexdigest(),
+                         patterns=_rule_base_patterns(rb), chapters=rb.chapters())
+
+
+def _rule_base_patterns(rb: RuleBase):
     if not rb.fact_patterns_file:
         raise InputError("the rules folder has no fact_patterns.yaml", rb.rules_dir,
                          hint="letters need fact patterns to find the record's facts")
-    patterns = _patterns(rb.fact_patterns_file)
-    return import_letter_file(path, patterns=patterns, chapters=rb.chapters())
+    return _patterns(rb.fact_patterns_file)
 
 
 _cache: dict[str, object] = {}
