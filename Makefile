@@ -14,7 +14,7 @@ find_python = $(shell for p in $$PYTHON python3.12 python3.11 python3.10 python3
 	[ -n "$$p" ] && "$$p" -c 'import sys; sys.exit(not ((3,10) <= sys.version_info[:2] <= (3,12)))' \
 	>/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean chromium
 
 $(STAMP): pyproject.toml
 	@set -e; if [ ! -x "$(PY)" ]; then \
@@ -23,24 +23,41 @@ $(STAMP): pyproject.toml
 		echo "creating $(VENV) with $$base"; "$$base" -m venv $(VENV); \
 	fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,test-serve]'
 	@touch $(STAMP)
 
 run: $(STAMP)
 	$(CLI) evaluate examples/*.yaml
 
+# The browser tests drive Debian's chromium through Playwright (browsers
+# cannot be downloaded here, so `playwright install` is never run). CI runs
+# as root on Debian: install the package when it is missing.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing Debian's chromium for the browser tests"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; \
+		else \
+			echo "error: $(CHROMIUM) is missing: install Debian's chromium (apt-get install chromium) or set CHROMIUM=" >&2; \
+			exit 2; \
+		fi; \
+	fi
+
 # The rule base's own checks first (fast, and what a policy editor runs),
 # then the whole pytest suite, whose summary closes the output.
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(CLI) validate
 	$(CLI) lint
 	$(CLI) test
 	$(CLI) backtest tests/historical --min-agreement 1.0
-	$(PY) -m pytest -q
+	IMR_RULES_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_evaluate.py
 	$(PY) benchmarks/bench_backtest.py
+	$(PY) benchmarks/bench_serve.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -116,10 +116,11 @@ def schema(name: str = typer.Argument(..., help="rules, facts, items, guidelines
 
 # Commands of the historical-case and policy-editor areas live in their own
 # modules (cli_history.py, cli_toolkit.py), each adding its commands to `app`.
-from . import cli_history, cli_toolkit  # noqa: E402
+from . import cli_history, cli_serve, cli_toolkit  # noqa: E402
 
 cli_history.register(app)
 cli_toolkit.register(app)
+cli_serve.register(app)
 
 
 def main() -> None:

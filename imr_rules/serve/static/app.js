@@ -1,0 +1,68 @@
+// The reviewer workbench's only script (CSP: script-src 'self', no inline script).
+// Progressive enhancement: without it the form posts and the page reloads.
+// With it, changing an answer re-evaluates at once: the form is posted in
+// the background and the page's content replaced, keeping which sections
+// are open and where the keyboard focus was.
+(function () {
+  "use strict";
+
+  function say(text) {
+    var status = document.getElementById("status");
+    if (status) { status.textContent = text; }
+  }
+
+  function openSections() {
+    var open = [];
+    document.querySelectorAll("article.item details[open]").forEach(function (d) {
+      open.push(d.closest("article").id + "/" + d.getAttribute("data-section"));
+    });
+    return open;
+  }
+
+  function reopen(open) {
+    open.forEach(function (key) {
+      var parts = key.split("/");
+      var article = document.getElementById(parts[0]);
+      var details = article && article.querySelector('details[data-section="' + parts[1] + '"]');
+      if (details) { details.open = true; }
+    });
+  }
+
+  function submit(form, focused) {
+    var focusId = focused && focused.id;
+    var open = openSections();
+    say("Updating the drafts…");
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      credentials: "same-origin",
+      headers: { "Accept": "text/html" }
+    }).then(function (response) {
+      return response.text().then(function (text) { return { ok: response.ok, text: text }; });
+    }).then(function (answer) {
+      var fresh = new DOMParser().parseFromString(answer.text, "text/html").getElementById("main");
+      if (!fresh) { say("The update failed; reload the page."); return; }
+      document.getElementById("main").replaceWith(fresh);
+      reopen(open);
+      wire();
+      var again = focusId && document.getElementById(focusId);
+      if (again) { again.focus(); }
+      say(answer.ok ? "Drafts updated." : "Some answers were not accepted: see the problems listed.");
+    }).catch(function () {
+      say("The update failed; your answers are still in the form.");
+    });
+  }
+
+  function wire() {
+    var form = document.getElementById("answers");
+    if (!form || form.getAttribute("data-wired")) { return; }
+    form.setAttribute("data-wired", "1");
+    form.addEventListener("change", function (event) { submit(form, event.target); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submit(form, document.activeElement);
+    });
+  }
+
+  wire();
+}());
