@@ -152,8 +152,10 @@ def test_questionnaire_response_naming_unknown_items_or_facts_is_a_problem(clien
         got = client.post("/v1/fhir/questionnaire-response",
                           json={"case": CASE, "response": qr([(item, (fact, {"valueBoolean": True}))])})
         assert got.status_code == 422, link
-    bad = client.post("/v1/fhir/questionnaire-response", json={"case": CASE, "response": {"resourceType": "Patient"}})
-    assert bad.status_code == 422 and bad.json()["detail"] == "not a QuestionnaireResponse"
+    bad = client.post("/v1/fhir/questionnaire-response", json={"case": CASE, "response": {"resourceType": "Patient",
+                                                                                        "status": "completed"}})
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("response/resourceType: 'QuestionnaireResponse'")
+    assert bad.json()["hint"] == "see components/schemas/QuestionnaireResponseRequest in /openapi.json"
 
 
 ORDER_SIGN = {
@@ -208,9 +210,11 @@ def test_order_sign_returns_one_card_per_order_with_a_link_to_its_review(client)
 def test_order_sign_errors(client):
     assert client.post("/cds-services/other", json=ORDER_SIGN).status_code == 404
     assert client.post("/cds-services/imr-rules-order-sign", json={**ORDER_SIGN, "hook": "patient-view"}).status_code == 422
-    empty = {**ORDER_SIGN, "context": {"draftOrders": {"resourceType": "Bundle", "entry": []}}}
-    assert client.post("/cds-services/imr-rules-order-sign", json=empty).status_code == 422
-    nameless = {**ORDER_SIGN, "context": {"draftOrders": {"resourceType": "Bundle", "entry": [
+    context = {"userId": "Practitioner/1", "patientId": "1"}
+    empty = {**ORDER_SIGN, "context": {**context, "draftOrders": {"resourceType": "Bundle", "entry": []}}}
+    got = client.post("/cds-services/imr-rules-order-sign", json=empty)
+    assert got.status_code == 422 and got.json()["detail"].startswith("context/draftOrders/entry: [] should be non-empty")
+    nameless = {**ORDER_SIGN, "context": {**context, "draftOrders": {"resourceType": "Bundle", "entry": [
         {"resource": {"resourceType": "ServiceRequest", "code": {}}}]}}}
     got = client.post("/cds-services/imr-rules-order-sign", json=nameless)
     assert got.status_code == 422 and "ServiceRequest.code" in got.json()["hint"]

@@ -8,6 +8,7 @@ invalid input raises :class:`~imr_rules.errors.InputError`, which becomes a
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from importlib import resources
 
 from starlette.requests import Request
@@ -15,13 +16,13 @@ from starlette.responses import JSONResponse, Response
 
 from .. import __version__
 from ..conditions import facts_used
-from ..errors import InputError
+from ..errors import InputError, InputErrors
 from ..render import to_json
 from . import cds, fhir
 from .problems import Problem
 from .questions import questionnaire_json
-from .reviews import ReviewStore, with_ids
-from .workbench import Workbench, case_document
+from .reviews import ReviewStore, with_answers, with_ids
+from .workbench import Workbench
 
 REQUEST_BODY = "request body"
 LETTER_SUFFIXES = (".txt", ".pdf")
@@ -29,6 +30,23 @@ LETTER_SUFFIXES = (".txt", ".pdf")
 
 def openapi_text() -> str:
     return resources.files(__package__).joinpath("openapi.json").read_text("utf-8")
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str):
+    import jsonschema
+    components = json.loads(openapi_text())["components"]
+    schema = {"$ref": f"#/components/schemas/{name}", "components": components}
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def check_body(data, name: str) -> None:
+    """Refuse a body that does not match its schema in openapi.json (every problem, with its path)."""
+    found = sorted(_validator(name).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if found:
+        raise InputErrors([InputError(f"{'/'.join(str(p) for p in e.absolute_path) or 'body'}: {e.message}",
+                                      REQUEST_BODY, hint=f"see components/schemas/{name} in /openapi.json")
+                           for e in found[:20]])
 
 
 def json_response(data) -> Response:
@@ -139,12 +157,9 @@ class Api:
 
     async def fhir_response(self, request: Request):
         data = parse_json(await json_body(request))
-        if not isinstance(data, dict) or not isinstance(data.get("case"), dict):
-            raise InputError("send {\"case\": CASE, \"response\": QuestionnaireResponse}", REQUEST_BODY,
-                             hint="the case is the one the questionnaire was made from")
+        check_body(data, "QuestionnaireResponseRequest")
         case = with_ids(data["case"])
-        answers = fhir.answers_from_response(self.wb.rb, data.get("response"), case)
-        from .reviews import with_answers
+        answers = fhir.answers_from_response(self.wb.rb, data["response"], case)
         answered = with_answers(case, answers)
         result = await self.wb.run(self._evaluate_dict, answered)
         return json_response({"case": answered, "result": result})
@@ -155,7 +170,9 @@ class Api:
     async def cds_order_sign(self, request: Request):
         if request.path_params["service_id"] != cds.SERVICE_ID:
             raise Problem(404, "no such CDS service", hint=f"the service is {cds.SERVICE_ID!r} (GET /cds-services)")
-        case = cds.case_from_request(parse_json(await json_body(request)))
+        body = parse_json(await json_body(request))
+        check_body(body, "CdsRequest")
+        case = cds.case_from_request(body)
         result = await self.wb.run(self._evaluate_dict, case)
         review = self.store.add(case)
         return JSONResponse(cds.cards(result, str(request.url_for("review", review_id=review.id))))
@@ -164,5 +181,3 @@ class Api:
         # Re-read through case_document so the catalog errors say where, as for any body.
         return self.wb.evaluate_bytes(json.dumps(case).encode(), REQUEST_BODY)
 
-
-__all__ = ["Api", "case_document"]

@@ -85,6 +85,7 @@ def create_app(rb: RuleBase, *, token: str | None = None, allowed_hosts: tuple[s
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        wb.start()
         try:
             yield
         finally:

@@ -55,7 +55,8 @@ def case_from_request(body) -> dict:
         resource = entry.get("resource") if isinstance(entry, dict) else None
         where = f"{WHERE} context.draftOrders.entry[{n - 1}]"
         name = _order_name(resource, where)
-        item_id = resource.get("id") if isinstance(resource.get("id"), str) and resource.get("id") else f"item-{n}"
+        given = resource.get("id")
+        item_id = given if isinstance(given, str) and given.strip() else f"item-{n}"
         items.append({"id": item_id[:100], "name": name})
     hook_instance = body.get("hookInstance")
     case_id = hook_instance if isinstance(hook_instance, str) and hook_instance.strip() else "order-sign"
@@ -65,7 +66,8 @@ def case_from_request(body) -> dict:
 def _order_name(resource, where: str) -> str:
     if not isinstance(resource, dict):
         raise InputError("an entry has no resource", where, hint="each entry needs a FHIR order resource")
-    field = _CODE_FIELD.get(resource.get("resourceType"))
+    kind = resource.get("resourceType")
+    field = _CODE_FIELD.get(kind) if isinstance(kind, str) else None
     concept = resource.get(field) if field else None
     if isinstance(concept, list):          # VisionPrescription.lensSpecification and the like
         concept = concept[0] if concept else None
@@ -76,7 +78,7 @@ def _order_name(resource, where: str) -> str:
             if not name and isinstance(coding, dict):
                 name = coding.get("display") or coding.get("code")
     if not isinstance(name, str) or not name.strip():
-        raise InputError(f"cannot tell what this {resource.get('resourceType') or 'resource'} orders", where,
+        raise InputError(f"cannot tell what this {kind if isinstance(kind, str) else 'resource'} orders", where,
                          hint="give the order a code with text or a coding display "
                               "(ServiceRequest.code, DeviceRequest.codeCodeableConcept, "
                               "MedicationRequest.medicationCodeableConcept)")

@@ -72,7 +72,7 @@ def answers_from_response(rb: RuleBase, response: Any, case: dict) -> dict[str, 
                          hint='send {"resourceType": "QuestionnaireResponse", "status": ..., "item": [...]}')
     item_ids = {i.get("id") for i in case["items"]}
     answers: dict[str, dict[str, Any]] = {}
-    for entry in _leaves(response.get("item") or []):
+    for entry in _leaves(response.get("item", [])):
         link = entry.get("linkId")
         if not isinstance(link, str) or "/" not in link:
             continue            # groups and display items carry no answer
@@ -91,12 +91,16 @@ def answers_from_response(rb: RuleBase, response: Any, case: dict) -> dict[str, 
     return answers
 
 
-def _leaves(entries: list) -> list[dict]:
+def _leaves(entries) -> list[dict]:
+    if not isinstance(entries, list):
+        raise InputError("item must be a list", WHERE, hint="see the FHIR QuestionnaireResponse resource")
     out = []
     for entry in entries:
-        if isinstance(entry, dict):
-            out.append(entry)
-            out += _leaves(entry.get("item") or [])
+        if not isinstance(entry, dict):
+            raise InputError("every item must be an object with a linkId", WHERE,
+                             hint="see the FHIR QuestionnaireResponse resource")
+        out.append(entry)
+        out += _leaves(entry.get("item") or [])
     return out
 
 

@@ -38,16 +38,24 @@ class Workbench:
 
     def __init__(self, rb: RuleBase, max_pending: int = 64):
         self.rb = rb
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imr-engine")
         self._slots = threading.BoundedSemaphore(max_pending)
+        self._executor = None
+        self.start()
         # Built on the engine thread, like everything that uses it afterwards.
         self.evaluator: Evaluator = self._executor.submit(Evaluator, rb).result()
+
+    def start(self) -> None:
+        """Start the engine thread (again, after :meth:`close`: an app may be started more than once)."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imr-engine")
 
     async def run(self, fn: Callable[..., Any], *args) -> Any:
         """``fn(*args)`` on the engine thread; :class:`Busy` when the queue is full."""
         if not self._slots.acquire(blocking=False):
             raise Busy()
         try:
+            if self._executor is None:
+                raise RuntimeError("stopped")
             future = self._executor.submit(fn, *args)
         except RuntimeError:            # shutting down
             self._slots.release()
@@ -57,8 +65,12 @@ class Workbench:
         return await asyncio.wrap_future(future)
 
     def close(self) -> None:
-        """Finish the jobs already queued, then stop the thread (graceful shutdown)."""
-        self._executor.shutdown(wait=True)
+        """Finish the jobs already queued, then stop the thread (graceful shutdown).
+
+        A thread replaces it only after it has ended, so the engine is never used by two at once."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)
 
     # Everything below runs on the engine thread (through run()).
 
