@@ -28,9 +28,15 @@
     });
   }
 
-  function submit(form, focused) {
-    var focusId = focused && focused.id;
-    var open = openSections();
+  // One update at a time: answers given while one is on its way are sent
+  // together right after it, and only the newest page replaces the form,
+  // so nothing typed in the meantime is lost.
+  var busy = false, again = false;
+
+  function submit(form) {
+    if (busy) { again = true; return; }
+    busy = true;
+    again = false;
     say("Updating the drafts…");
     fetch(form.action, {
       method: "POST",
@@ -40,15 +46,20 @@
     }).then(function (response) {
       return response.text().then(function (text) { return { ok: response.ok, text: text }; });
     }).then(function (answer) {
+      busy = false;
+      if (again) { submit(document.getElementById("answers")); return; }
       var fresh = new DOMParser().parseFromString(answer.text, "text/html").getElementById("main");
       if (!fresh) { say("The update failed; reload the page."); return; }
+      var focusId = document.activeElement && document.activeElement.id;
+      var open = openSections();
       document.getElementById("main").replaceWith(fresh);
       reopen(open);
       wire();
-      var again = focusId && document.getElementById(focusId);
-      if (again) { again.focus(); }
+      var focus = focusId && document.getElementById(focusId);
+      if (focus) { focus.focus(); }
       say(answer.ok ? "Drafts updated." : "Some answers were not accepted: see the problems listed.");
     }).catch(function () {
+      busy = false;
       say("The update failed; your answers are still in the form.");
     });
   }
@@ -57,10 +68,10 @@
     var form = document.getElementById("answers");
     if (!form || form.getAttribute("data-wired")) { return; }
     form.setAttribute("data-wired", "1");
-    form.addEventListener("change", function (event) { submit(form, event.target); });
+    form.addEventListener("change", function () { submit(form); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      submit(form, document.activeElement);
+      submit(form);
     });
   }
 
