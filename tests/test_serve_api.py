@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -273,16 +274,31 @@ def test_concurrent_requests_get_the_single_threaded_results(rb, evaluator):
                                {"goals_documented": False}, {"exercise_contraindicated": True})])]
     expected = {c["case_id"]: evaluator.evaluate(case_from_document(Document(c, "x", {}), rb)) for c in cases}
     app = create_app(rb)
+    engine_side = app.state.workbench.evaluator
+    evaluate, seen = engine_side.evaluate, {"threads": set(), "active": 0, "most": 0}
+    lock = threading.Lock()
+
+    def watched(case):      # records which threads evaluate, and how many at once
+        with lock:
+            seen["threads"].add(threading.get_ident())
+            seen["active"] += 1
+            seen["most"] = max(seen["most"], seen["active"])
+        try:
+            time.sleep(0.001)           # widen the window two evaluations at once would need
+            return evaluate(case)
+        finally:
+            with lock:
+                seen["active"] -= 1
+    engine_side.evaluate = watched
     with TestClient(app, base_url=BASE) as c:
         def post(case):
             return case["case_id"], c.post("/v1/evaluate", json=case).json()
         with ThreadPoolExecutor(8) as pool:
             got = list(pool.map(post, cases * 6))
-        engine_threads = {t.name for t in threading.enumerate() if t.name.startswith("imr-engine")}
     assert len(got) == len(cases) * 6
     for case_id, result in got:
         assert result == expected[case_id], case_id
-    assert len(engine_threads) == 1
+    assert seen["most"] == 1 and len(seen["threads"]) == 1, seen
 
 
 def test_a_full_queue_answers_503_at_once(rb):
