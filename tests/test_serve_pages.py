@@ -112,9 +112,10 @@ def test_every_request_value_is_escaped_on_every_page(client):
             page = client.get(url).text
             assert payload not in page, (payload, url)
             assert payload in html.unescape(page), (payload, url)       # shown, as text
-        # A bad value in a field shows the form again: still escaped.
-        again = client.post("/reviews", data={**fields, "age": payload}).text
-        assert payload not in again
+        # A bad value in any field shows the form again with what was typed: still escaped.
+        for field in ("age", "date_of_injury", "request_date", "sex", "ur_decision"):
+            again = client.post("/reviews", data={**fields, field: payload})
+            assert again.status_code == 422 and payload not in again.text, field
         # Answers are checked against the fact's type before they are shown anywhere.
         bad = client.post(f"{review}/answers", data={"a::item-1::goals_documented": payload})
         assert bad.status_code == 422 and payload not in bad.text

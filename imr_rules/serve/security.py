@@ -119,7 +119,9 @@ class Guard:
             return problem_response(403, "cross-site requests are refused",
                                     hint="post from the workbench's own pages or from a server")
         length = headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+        if length is not None and not length.isdigit():
+            return problem_response(400, "the Content-Length header is not a number")
+        if length is not None and int(length) > self.max_body:
             return problem_response(413, f"the request body is over the {self.max_body}-byte limit")
         return None
 
