@@ -28,10 +28,30 @@
     });
   }
 
+  // Where the keyboard goes after an update: the same control if it is still
+  // shown; an answered question moves to the item's (folded) facts, so then
+  // the item's next open question, or else the item's heading.
+  function focusAfterUpdate(focusId) {
+    var target = focusId && document.getElementById(focusId);
+    if (target && target.closest("details:not([open])") === null) { target.focus(); return; }
+    var article = focusId && target && target.closest("article.item");
+    if (!article && focusId) {
+      var parts = focusId.split("-");          // f-N-FACT-VALUE: N is the item's number
+      article = document.getElementById("item-" + parts[1]);
+    }
+    if (!article) { return; }
+    var next = article.querySelector(".questions input[type=radio]:checked, .questions input:not([type=radio]), " +
+                                     ".questions select");
+    if (next) { next.focus(); return; }
+    var heading = article.querySelector("h2");
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  }
+
   // One update at a time: answers given while one is on its way are sent
   // together right after it, and only the newest page replaces the form,
   // so nothing typed in the meantime is lost.
-  var busy = false, again = false;
+  var busy = false, again = false, lastChanged = null;
 
   function submit(form) {
     if (busy) { again = true; return; }
@@ -50,13 +70,13 @@
       if (again) { submit(document.getElementById("answers")); return; }
       var fresh = new DOMParser().parseFromString(answer.text, "text/html").getElementById("main");
       if (!fresh) { say("The update failed; reload the page."); return; }
-      var focusId = document.activeElement && document.activeElement.id;
+      var active = document.activeElement;
+      var focusId = (active && active !== document.body && active.id) || lastChanged;
       var open = openSections();
       document.getElementById("main").replaceWith(fresh);
       reopen(open);
       wire();
-      var focus = focusId && document.getElementById(focusId);
-      if (focus) { focus.focus(); }
+      focusAfterUpdate(focusId);
       say(answer.ok ? "Drafts updated." : "Some answers were not accepted: see the problems listed.");
     }).catch(function () {
       busy = false;
@@ -68,7 +88,10 @@
     var form = document.getElementById("answers");
     if (!form || form.getAttribute("data-wired")) { return; }
     form.setAttribute("data-wired", "1");
-    form.addEventListener("change", function () { submit(form); });
+    form.addEventListener("change", function (event) {
+      lastChanged = event.target.id || null;
+      submit(form);
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       submit(form);
