@@ -17,7 +17,7 @@ def letter_case_dict(path: str | Path, rb: RuleBase) -> dict:
         raise InputError("the rules folder has no fact_patterns.yaml", rb.rules_dir,
                          hint="letters need fact patterns to find the record's facts")
     patterns = _patterns(rb.fact_patterns_file)
-    return import_letter_file(path, patterns=patterns, chapters=rb.chapters())
+    return import_letter_file(path, patterns=patterns)
 
 
 _cache: dict[str, object] = {}

@@ -12,7 +12,7 @@ from .model import RuleBase
 from .yamlio import decode_text, read_text
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
-LETTER_SUFFIXES = (".txt",)
+LETTER_SUFFIXES = (".txt", ".pdf")
 
 
 def is_letter(path: Path) -> bool:

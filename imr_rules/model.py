@@ -223,7 +223,3 @@ class RuleBase:
     @property
     def active_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.status == "active")
-
-    def chapters(self) -> list[tuple[str, str]]:
-        """``(tier, chapter)`` of every guideline, for matching letters' citations."""
-        return [(g.tier, g.chapter) for g in self.guidelines.values()]

@@ -1,5 +1,4 @@
-"""What the letter tests share: the historical letters, the shipped fact
-patterns, and the chapters of the shipped guidelines."""
+"""What the letter tests share: the historical letters and the shipped fact patterns."""
 
 from __future__ import annotations
 
@@ -7,6 +6,4 @@ from conftest import HISTORICAL, ROOT
 from imr_rules.letters import load_fact_patterns
 
 PATTERNS = load_fact_patterns(ROOT / "rules" / "fact_patterns.yaml")
-CHAPTERS = [("mtus", "Chronic Pain Medical Treatment Guidelines"), ("non_mtus", "Low Back Problems"),
-            ("non_mtus", "Neck and Upper Back"), ("non_mtus", "Shoulder (Acute and Chronic)")]
 LETTERS = sorted(HISTORICAL.glob("*.txt"))
