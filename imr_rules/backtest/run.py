@@ -132,7 +132,8 @@ def _item(r: ItemRecord, accepted: set | None) -> dict:
         "covered": r.covered, "agree": r.agree, "basis_agree": r.basis_agree,
         # Added: what the draft was and why.
         "case_id": r.case_id, "determination": r.determination, "conflict": r.conflict,
-        "expected_basis": r.expected_basis, "got_basis": r.got_basis,
+        "expected_basis": r.expected_basis, "expected_citations": list(r.expected_citations),
+        "got_basis": r.got_basis,
         "fired_rules": list(r.fired), "deciding_rules": list(r.deciding),
         "baseline": status,
         "evidence": [{"fact": e.fact, "value": e.value, "quote": e.quote} for e in r.evidence],
