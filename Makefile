@@ -28,7 +28,7 @@ find_python = $(shell if [ -n "$(PYTHON)" ]; then p="$(PYTHON)"; $(call ok_pytho
 $(STAMP): pyproject.toml $(DURABLE_BUILD)
 	@set -e; if [ ! -x "$(PY)" ]; then \
 		base="$(find_python)"; \
-		if [ -z "$$base" ]; then echo "error: no Python 3.10-3.13 found$(if $(PYTHON), (PYTHON=$(PYTHON) is not one))" >&2; \
+		if [ -z "$$base" ]; then echo "error: $(if $(PYTHON),PYTHON=$(PYTHON) is not a Python 3.10-3.13,no Python 3.10-3.13 found)" >&2; \
 			echo "  hint: set PYTHON=/path/to/python3.12 (or 3.10, 3.11, 3.13)" >&2; exit 2; fi; \
 		echo "creating $(VENV) with $$base"; "$$base" -m venv $(VENV); \
 	fi
