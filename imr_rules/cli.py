@@ -15,12 +15,13 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .errors import InputError
+from .errors import EngineUnavailable, InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Draft cited IMR-style medical-necessity decisions from MTUS/ODG guideline rules.")
 
 from .cli_common import EXIT_INVALID, EXIT_OK, EXIT_PROBLEMS, GuidelinesOpt, RulesOpt, fail, load  # noqa: F401
+from .cli_common import EXIT_UNAVAILABLE
 
 
 class Format(str, Enum):
@@ -124,7 +125,11 @@ cli_toolkit.register(app)
 
 def main() -> None:
     """Console-script entry point."""
-    app(prog_name="imr-rules")
+    try:
+        app(prog_name="imr-rules")
+    except EngineUnavailable as exc:    # raised by any command that imports the engine
+        typer.echo(str(exc), err=True)
+        sys.exit(EXIT_UNAVAILABLE)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import typer
 from .errors import InputError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INVALID = 0, 1, 2
+EXIT_UNAVAILABLE = 3       # the tool cannot run here (the engine does not import): not the input's fault
 
 RulesOpt = typer.Option(None, "--rules", help="Rules folder (default: the bundled rules).", file_okay=False)
 GuidelinesOpt = typer.Option(None, "--guidelines", help="Guideline excerpts folder (default: bundled).",
