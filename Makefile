@@ -53,6 +53,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_evaluate.py
 	$(PY) benchmarks/bench_backtest.py
+	$(PY) benchmarks/bench_backtest.py --pdf
+	$(PY) benchmarks/bench_letter_reading.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -45,7 +45,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=version_call
 @app.command()
 def evaluate(
     cases: List[str] = typer.Argument(..., metavar="CASE...",
-                                      help="Case files (YAML/JSON), determination letters (.txt), or - for stdin."),
+                                      help="Case files (YAML/JSON), determination letters (.pdf or .txt), or - for stdin."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     rules: Optional[Path] = RulesOpt,
     guidelines: Optional[Path] = GuidelinesOpt,

@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
     def backtest(
         paths: List[Path] = typer.Argument(
             ..., metavar="PATH",
-            help="Historical case files (YAML/JSON with history), determination letters (.txt), or folders "
+            help="Historical case files (YAML/JSON with history), determination letters (.pdf or .txt), or folders "
                  "of them (searched recursively)."),
         rules: Optional[Path] = RulesOpt,
         guidelines: Optional[Path] = GuidelinesOpt,
@@ -117,7 +117,7 @@ def register(app: typer.Typer) -> None:
     @app.command("import-letter")
     def import_letter(
         letters: List[Path] = typer.Argument(..., metavar="LETTER...",
-                                             help="IMR final determination letters (text)."),
+                                             help="IMR final determination letters (PDF as published, or text)."),
         out_dir: Optional[Path] = typer.Option(None, "-o", "--output-dir", file_okay=False,
                                                help="Write DIR/<letter stem>.yaml for each letter "
                                                     "(required for several letters)."),

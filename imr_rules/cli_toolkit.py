@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("explain")
     def explain_command(
-        case: str = typer.Argument(..., metavar="CASE|LETTER", help="A case file, a letter (.txt), or - for stdin."),
+        case: str = typer.Argument(..., metavar="CASE|LETTER", help="A case file, a letter (.pdf or .txt), or - for stdin."),
         item: Optional[str] = typer.Option(None, "--item", help="Explain only this item id."),
         rules: Optional[Path] = RulesOpt,
         guidelines: Optional[Path] = GuidelinesOpt,

@@ -193,7 +193,8 @@ def historical_files(paths: list[str]) -> list[Path]:
     out = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes))
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
+                              and not f.name.startswith((".", "_"))))
         elif p.is_file():
             out.append(p)
         else:

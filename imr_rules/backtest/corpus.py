@@ -57,10 +57,11 @@ def _walk(folder: Path) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(folder):
         # Hidden folders and files (.git, editors' and write_atomic's temporary
-        # files) are never history.
+        # files) are never history, nor are files named "_..." (material kept
+        # beside history, such as a reference of what letters say: _gold.yaml).
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [Path(root, f) for f in files
-                  if not f.startswith(".") and Path(f).suffix.lower() in SUFFIXES]
+                  if not f.startswith((".", "_")) and Path(f).suffix.lower() in SUFFIXES]
     return found
 
 

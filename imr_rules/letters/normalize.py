@@ -201,10 +201,26 @@ class _Words:
     _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
     def __init__(self, text: str):
-        self.plain: set[str] = set()
-        self.hyphenated: set[str] = set()
-        for w in self._WORD.findall(text.lower()):
-            (self.hyphenated if "-" in w else self.plain).add(w)
+        self._text = text
+        self._sets: tuple[set[str], set[str]] | None = None
+
+    def _build(self) -> tuple[set[str], set[str]]:
+        # Only letters with a hyphenated line end need it: built on first use.
+        if self._sets is None:
+            plain: set[str] = set()
+            hyphenated: set[str] = set()
+            for w in self._WORD.findall(self._text.lower()):
+                (hyphenated if "-" in w else plain).add(w)
+            self._sets = (plain, hyphenated)
+        return self._sets
+
+    @property
+    def plain(self) -> set[str]:
+        return self._build()[0]
+
+    @property
+    def hyphenated(self) -> set[str]:
+        return self._build()[1]
 
 
 def _append(parts: list[str], nxt: str, words: _Words) -> None:
