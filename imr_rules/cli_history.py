@@ -60,6 +60,13 @@ def register(app: typer.Typer) -> None:
         min_coverage: Optional[float] = typer.Option(
             None, "--min-coverage", metavar="X", callback=_fraction,
             help="Fail (exit 1) when the share of items the rules decide is below X (0..1)."),
+        min_overturned_caught: Optional[float] = typer.Option(
+            None, "--min-overturned-caught", metavar="X", callback=_fraction,
+            help="Fail (exit 1) when fewer than X (0..1) of all historically overturned items are drafted as "
+                 "overturned (recall on overturned, counting undecided items as missed)."),
+        min_basis_agreement: Optional[float] = typer.Option(
+            None, "--min-basis-agreement", metavar="X", callback=_fraction,
+            help="Fail (exit 1) when basis agreement (the draft cites a chapter the reviewer cited) is below X."),
         baseline: Optional[Path] = typer.Option(
             None, "--baseline", metavar="FILE", dir_okay=False,
             help="Accept the disagreements listed in FILE: only new ones count against --min-agreement."),
@@ -88,7 +95,11 @@ def register(app: typer.Typer) -> None:
                                      hint="give each of --json, --junit, --markdown, --write-baseline its own file")
                 check_writable(target, force)
             rb = load_rulebase(rules, guidelines)
-            accepted = (str(baseline), baseline_mod.load_baseline(str(baseline))) if baseline else None
+            if baseline:
+                keys, reasons = baseline_mod.load_baseline_with_reasons(str(baseline))
+                accepted = (str(baseline), keys, reasons)
+            else:
+                accepted = None
         except InputError as exc:
             fail(exc)
 
@@ -96,15 +107,17 @@ def register(app: typer.Typer) -> None:
             [str(p) for p in paths], rb,
             rules_dir=str(rules.resolve()) if rules else None,
             guidelines_dir=str(guidelines.resolve()) if guidelines else None,
-            jobs=jobs or _cpu_count(), gates=Gates(min_agreement, min_coverage),
-            baseline=accepted, progress=_progress)
+            jobs=jobs or _cpu_count(),
+            gates=Gates(min_agreement, min_coverage, min_overturned_caught, min_basis_agreement),
+            baseline=accepted[:2] if accepted else None, progress=_progress)
 
         typer.echo(reports.to_text(report.document), nl=False)
         try:
             for target, render in outputs:
                 write_atomic(target, render(report.document), force)
             if write_baseline:
-                write_atomic(write_baseline, baseline_mod.baseline_text(report.records, str(write_baseline)), force)
+                write_atomic(write_baseline, baseline_mod.baseline_text(
+                    report.records, str(write_baseline), accepted[2] if accepted else None), force)
         except InputError as exc:
             fail(exc)
         if report.errors:

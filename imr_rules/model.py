@@ -83,6 +83,7 @@ class Fact:
     values: tuple[str, ...] | None
     unit: str | None
     where: Where
+    derived_from: str | None = None      # a derivation of imr_rules.derive, for facts the request itself states
 
 
 @dataclass(frozen=True)
@@ -223,3 +224,8 @@ class RuleBase:
     @property
     def active_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.status == "active")
+
+    @cached_property
+    def derived_facts(self) -> tuple[Fact, ...]:
+        """Facts computed from an item's name when a case does not state them."""
+        return tuple(f for f in self.facts.values() if f.derived_from)
