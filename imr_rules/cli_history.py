@@ -94,8 +94,8 @@ def register(app: typer.Typer) -> None:
 
         report = run_backtest(
             [str(p) for p in paths], rb,
-            rules_dir=str(rules.resolve()) if rules else None,
-            guidelines_dir=str(guidelines.resolve()) if guidelines else None,
+            # The folders rb was read from, so every worker reads the same ones.
+            rules_dir=str(Path(rb.rules_dir).resolve()), guidelines_dir=str(Path(rb.guidelines_dir).resolve()),
             jobs=jobs or _cpu_count(), gates=Gates(min_agreement, min_coverage),
             baseline=accepted, progress=_progress)
 

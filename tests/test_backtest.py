@@ -334,6 +334,7 @@ needs_letters = pytest.mark.skipif(not list(HISTORICAL.glob("*.txt")),
                                    reason="tests/historical/ holds no letters yet")
 
 
+@pytest.mark.shipped
 @needs_letters
 def test_letters_alone_reach_the_historical_decisions(tmp_path):
     letters = tmp_path / "letters"
@@ -351,6 +352,7 @@ def test_letters_alone_reach_the_historical_decisions(tmp_path):
     assert {Path(i["source"]).suffix for i in doc["items"]} == {".txt"}
 
 
+@pytest.mark.shipped
 @needs_letters
 def test_the_historical_folder_counts_each_item_once(tmp_path):
     from imr_rules.importing import letter_case_dict

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import FIXTURE, FIXTURE_GUIDELINES, FIXTURE_RULES, ROOT
 from test_lint_helpers import add_fact
 
 KNEE_OK = """case_id: knee
@@ -36,7 +36,7 @@ def corpus(tmp_path):
 def head(tmp_path):
     """A changed copy of the rules: knee kits lose their approving rule, neck kits cite the low back chapter."""
     rules = tmp_path / "head" / "rules"
-    shutil.copytree(ROOT / "rules", rules)
+    shutil.copytree(FIXTURE_RULES, rules)
     mtus = rules / "mtus-chronic-pain-exercise.yaml"
     text = mtus.read_text()
     start = text.index("  - id: mtus-equipment-criteria-documented")
@@ -47,7 +47,7 @@ def head(tmp_path):
 
 
 def test_changes_are_listed_with_counts(cli, corpus, head):
-    result = cli("diff", "--base", ROOT, "--head", head, corpus)
+    result = cli("diff", "--base", FIXTURE, "--head", head, corpus)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     knee, neck = corpus / "knee.yaml", corpus / "sub" / "neck.yaml"
@@ -60,19 +60,19 @@ def test_changes_are_listed_with_counts(cli, corpus, head):
             "non_mtus / odg-low-back / Low Back Problems / Exercise") in lines
     assert not any(" gym " in line for line in lines)      # the gym membership is decided as before
     assert lines[-1] == "2 inputs, 3 items, 2 items changed (1 determination, 2 basis)"
-    assert cli("diff", "--base", ROOT, "--head", head, corpus, "--fail-on-change").exit_code == 1
+    assert cli("diff", "--base", FIXTURE, "--head", head, corpus, "--fail-on-change").exit_code == 1
 
 
 def test_documentation_gaps_change(cli, corpus, tmp_path):
     rules = tmp_path / "gaps" / "rules"
-    shutil.copytree(ROOT / "rules", rules)
+    shutil.copytree(FIXTURE_RULES, rules)
     add_fact(rules, "fracture_unhealed")
     # The contraindication rule now also reads a new fact, which no case states: one more open question.
     mtus = rules / "mtus-chronic-pain-exercise.yaml"
     mtus.write_text(mtus.read_text().replace(
         "when: {fact: exercise_contraindicated, is: true}",
         "when: {any: [{fact: exercise_contraindicated, is: true}, {fact: fracture_unhealed, is: true}]}"))
-    result = cli("diff", "--base", ROOT, "--head", rules, corpus / "knee.yaml")
+    result = cli("diff", "--base", FIXTURE, "--head", rules, corpus / "knee.yaml")
     assert result.output.splitlines()[1:] == [
         f"{corpus / 'knee.yaml'}  kit  documentation_gaps: exercise_contraindicated -> "
         "exercise_contraindicated, fracture_unhealed",
@@ -80,15 +80,15 @@ def test_documentation_gaps_change(cli, corpus, tmp_path):
 
 
 def test_no_change_against_itself_and_base_as_rules_folder(cli, corpus):
-    result = cli("diff", "--base", ROOT / "rules", corpus, "--fail-on-change")
+    result = cli("diff", "--base", FIXTURE_RULES, corpus, "--fail-on-change")
     assert result.exit_code == 0
     assert result.output.splitlines()[-1] == "2 inputs, 3 items, 0 items changed"
 
 
 def test_base_from_a_git_revision(cli, corpus, tmp_path, monkeypatch):
     repo = tmp_path / "repo"
-    shutil.copytree(ROOT / "rules", repo / "rules")
-    shutil.copytree(ROOT / "guidelines", repo / "guidelines")
+    shutil.copytree(FIXTURE_RULES, repo / "rules")
+    shutil.copytree(FIXTURE_GUIDELINES, repo / "guidelines")
 
     def git(*args):
         subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=repo, check=True,
@@ -117,7 +117,7 @@ def test_base_outside_a_git_repository(cli, corpus, tmp_path, monkeypatch):
 
 def test_a_case_that_loads_with_neither_rule_set_is_invalid(cli, tmp_path):
     (tmp_path / "bad.yaml").write_text("case_id: x\nitems: []\n")
-    result = cli("diff", "--base", ROOT, tmp_path)
+    result = cli("diff", "--base", FIXTURE, tmp_path)
     assert result.exit_code == 2 and "bad.yaml" in result.output
 
 
@@ -127,7 +127,7 @@ SHARED_LETTERS = ROOT.parent / "shared" / "letters"
 @pytest.mark.skipif(not SHARED_LETTERS.is_dir(), reason="needs the shared development letters (../shared/letters)")
 def test_letters_with_a_base_that_has_no_fact_patterns(cli, tmp_path):
     base = tmp_path / "old" / "rules"
-    shutil.copytree(ROOT / "rules", base)
+    shutil.copytree(FIXTURE_RULES, base)
     (base / "fact_patterns.yaml").unlink()
     result = cli("diff", "--base", base, SHARED_LETTERS)
     assert result.exit_code == 0, result.output

@@ -11,7 +11,7 @@ from imr_rules.loader import load_rulebase
 from test_lint_helpers import line_of, plant_rules, rule
 
 
-def test_every_shipped_example_passes_and_every_active_rule_has_one(rb):
+def test_every_example_passes_and_every_active_rule_has_one(rb):
     results = run_examples(rb)
     assert [r.test_id for r in results if r.failed or r.skipped] == []
     assert {r.rule.id for r in results} == {r.id for r in rb.active_rules}
