@@ -80,7 +80,7 @@ def test_guide_walk_through_is_a_working_rule_base(rules_copy, cli):
     (rules / "knee.yaml").write_text("rules:\n" + rule)
     tested = cli("test", "--rules", rules, "--guidelines", guidelines)
     assert tested.exit_code == 0, tested.output
-    assert tested.output.splitlines()[-1] == f"{_examples(rules)} passed, 0 failed"
+    assert tested.stdout.splitlines()[-1] == f"{_examples(rules)} passed, 0 failed"
     linted = cli("lint", "--rules", rules, "--guidelines", guidelines, "--fail-on", "high")
     assert linted.exit_code == 0, linted.output
     # The one-rule example leaves knee braces undecided when the need is documented: lint says so.

@@ -92,3 +92,40 @@ def test_usage_error_exits_2(cli):
 def test_version(cli):
     from imr_rules import __version__
     assert cli("--version").stdout.strip() == f"imr-rules {__version__}"
+
+
+def test_every_command_names_the_rule_base_it_uses(cli, tmp_path):
+    notice = "rule base: rules tests/fixtures/rulebase/rules, guidelines tests/fixtures/rulebase/guidelines"
+    case = tmp_path / "c.yaml"
+    case.write_text("case_id: c\nitems: [{name: Gym membership}]\n")
+    for args in (["validate"], ["evaluate", SEED0], ["lint"], ["test"], ["explain", case],
+                 ["backtest", tmp_path, "--jobs", "1"], ["import-letter", ROOT / "tests/historical/dev-05-contraindicated.txt"],
+                 ["evaluate", "--jsonl", "-"]):
+        result = cli(*args, input="")
+        assert notice in result.stderr.splitlines(), (args, result.stderr)
+
+
+def test_a_scratch_copy_of_the_rules_is_not_used_silently(cli, rules_copy, monkeypatch):
+    """In a copy of the repository, the default rule base is the installed one: say so."""
+    rules, guidelines = rules_copy
+    monkeypatch.chdir(rules.parent)
+    same = cli("validate")
+    assert same.exit_code == 0 and "warning" not in same.stderr        # an identical copy changes nothing
+    (rules / "facts.yaml").write_text((rules / "facts.yaml").read_text() + "\n# edited\n")
+    edited = cli("validate")
+    assert edited.exit_code == 0
+    assert "warning: ./rules differs from the rules in use (" in edited.stderr
+    assert "pass --rules rules to use it" in edited.stderr and "./guidelines" not in edited.stderr
+    chosen = cli("validate", "--rules", "rules", "--guidelines", "guidelines")
+    assert chosen.stderr.splitlines() == ["rule base: rules rules, guidelines guidelines"]
+
+
+def test_commands_are_importable_functions(tmp_path, capsys):
+    import pytest
+
+    from imr_rules.cli.drafts import schema, validate
+    from imr_rules.errors import InputError
+    schema("case")
+    assert json.loads(capsys.readouterr().out)["title"]
+    with pytest.raises(InputError, match="rules folder not found"):
+        validate(rules=tmp_path / "nope")

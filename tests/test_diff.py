@@ -49,7 +49,7 @@ def head(tmp_path):
 def test_changes_are_listed_with_counts(cli, corpus, head):
     result = cli("diff", "--base", FIXTURE, "--head", head, corpus)
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     knee, neck = corpus / "knee.yaml", corpus / "sub" / "neck.yaml"
     assert f"{knee}  kit  determination: medically_necessary -> insufficient_information" in lines
     assert (f"{knee}  kit  basis: mtus / mtus-cpmtg / Chronic Pain Medical Treatment Guidelines / Exercise "
@@ -73,7 +73,7 @@ def test_documentation_gaps_change(cli, corpus, tmp_path):
         "when: {fact: exercise_contraindicated, is: true}",
         "when: {any: [{fact: exercise_contraindicated, is: true}, {fact: fracture_unhealed, is: true}]}"))
     result = cli("diff", "--base", FIXTURE, "--head", rules, corpus / "knee.yaml")
-    assert result.output.splitlines()[1:] == [
+    assert result.stdout.splitlines()[1:] == [
         f"{corpus / 'knee.yaml'}  kit  documentation_gaps: exercise_contraindicated -> "
         "exercise_contraindicated, fracture_unhealed",
         "1 inputs, 1 items, 1 items changed (1 documentation gaps)"]
@@ -82,7 +82,7 @@ def test_documentation_gaps_change(cli, corpus, tmp_path):
 def test_no_change_against_itself_and_base_as_rules_folder(cli, corpus):
     result = cli("diff", "--base", FIXTURE_RULES, corpus, "--fail-on-change")
     assert result.exit_code == 0
-    assert result.output.splitlines()[-1] == "2 inputs, 3 items, 0 items changed"
+    assert result.stdout.splitlines()[-1] == "2 inputs, 3 items, 0 items changed"
 
 
 def test_base_from_a_git_revision(cli, corpus, tmp_path, monkeypatch):
@@ -102,7 +102,7 @@ def test_base_from_a_git_revision(cli, corpus, tmp_path, monkeypatch):
     monkeypatch.chdir(repo)
     result = cli("diff", "--base", "HEAD", "--head", repo / "rules", corpus)
     assert result.exit_code == 0, result.output
-    assert "gym  determination: not_medically_necessary -> insufficient_information" in result.output
+    assert "gym  determination: not_medically_necessary -> insufficient_information" in result.stdout
     bad = cli("diff", "--base", "no-such-rev", corpus)
     assert bad.exit_code == 2
     assert "'no-such-rev' is neither a folder nor a git revision" in bad.output and "hint:" in bad.output
@@ -131,6 +131,6 @@ def test_letters_with_a_base_that_has_no_fact_patterns(cli, tmp_path):
     (base / "fact_patterns.yaml").unlink()
     result = cli("diff", "--base", base, SHARED_LETTERS)
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     assert "note: the base has no fact_patterns.yaml: its letters are read with the head's" in lines
     assert lines[-1].startswith("5 inputs, ") and lines[-1].endswith(" items, 0 items changed")

@@ -21,7 +21,7 @@ def test_cli_reports_pass_count(cli, rb):
     result = cli("test")
     assert result.exit_code == 0
     n = sum(len(r.examples) for r in rb.active_rules)
-    assert result.output == f"{n} passed, 0 failed\n"
+    assert result.stdout == f"{n} passed, 0 failed\n"
 
 
 def test_wrong_determination_and_wrong_deciding_rule_fail_like_pytest(rules_copy, cli):
@@ -42,7 +42,7 @@ def test_wrong_determination_and_wrong_deciding_rule_fail_like_pytest(rules_copy
     assert result.exit_code == 1
     knee = line_of(mtus, "- name: Knee home exercise kit")
     kit = line_of(mtus, "- name: Home exercise kit (stability ball")
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     assert (f"FAILED {mtus}:{knee}::mtus-equipment-goals-not-documented[example 1] - expected "
             "not_medically_necessary decided by mtus-equipment-need-not-documented, got not_medically_necessary "
             "decided by mtus-equipment-goals-not-documented") in lines
@@ -71,7 +71,7 @@ def test_examples_of_draft_rules_are_skipped(rules_copy, cli):
                             determination="medically_necessary"))
     result = cli("test", "--rules", rules, "--guidelines", guidelines)
     assert result.exit_code == 0
-    assert result.output.rstrip().endswith("0 failed, 1 skipped (rules not active)")
+    assert result.stdout.rstrip().endswith("0 failed, 1 skipped (rules not active)")
 
 
 def test_coverage_marks_outcomes_seen_by_examples_and_historical_cases(rb, tmp_path):

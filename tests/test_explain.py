@@ -72,7 +72,7 @@ def test_cli_text_and_json_and_item_filter(cli, tmp_path):
         in text.output
     assert "goals_documented == false  saw true  -> false" in text.output
     assert "nearest category: home_exercise_equipment" in text.output
-    one = json.loads(cli("explain", path, "--item", "gym", "--format", "json").output)
+    one = json.loads(cli("explain", path, "--item", "gym", "--format", "json").stdout)
     assert one["case_id"] == "explain-me" and [i["item_id"] for i in one["items"]] == ["gym"]
     goals = next(r for r in one["items"][0]["rules"] if r["rule"] == "odg-low-back-gym-goals-not-documented")
     assert goals["conditions"][0]["saw"] == "true" and goals["outcome"] == "false"    # the item's own fact wins
