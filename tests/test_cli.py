@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import ROOT
 
 SEED0 = ROOT / "examples" / "000_724941ea73516dbd.yaml"
@@ -121,11 +123,62 @@ def test_a_scratch_copy_of_the_rules_is_not_used_silently(cli, rules_copy, monke
 
 
 def test_commands_are_importable_functions(tmp_path, capsys):
-    import pytest
-
     from imr_rules.cli.drafts import schema, validate
     from imr_rules.errors import InputError
     schema("case")
     assert json.loads(capsys.readouterr().out)["title"]
     with pytest.raises(InputError, match="rules folder not found"):
         validate(rules=tmp_path / "nope")
+
+
+def _jsonl(cli, *lines):
+    result = cli("evaluate", "-", "--jsonl", input="\n".join(lines) + "\n")
+    return result, [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_jsonl_bad_lines_get_their_error_record_and_the_batch_goes_on(cli):
+    good = json.dumps({"case_id": "g", "items": [{"name": "Gym membership"}]})
+    bad = {
+        "a lone surrogate": '{"case_id": "c\\ud800", "items": [{"name": "kit"}]}',
+        "a 5,000-digit integer": '{"case_id": "c", "items": [{"name": "kit", "quantity": ' + "9" * 5000 + "}]}",
+        "deep nesting": '{"case_id": "c", "items": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "nesting past the file limit": '{"case_id": "c", "items": ' + "[" * 70 + "]" * 70 + "}",
+        "a line over the size limit": '{"case_id": "' + "x" * (1 << 20) + '"}',
+    }
+    result, out = _jsonl(cli, good, *bad.values(), good)
+    assert result.exit_code == 2
+    assert [o.get("case_id") for o in out] == ["g"] + [None] * len(bad) + ["g"]
+    assert [o["line"] for o in out[1:-1]] == list(range(2, 2 + len(bad)))
+    messages = [o["error"] for o in out[1:-1]]
+    for fragment, message in zip(["lone surrogate", "too many digits", "nesting deeper than 64",
+                                  "nesting deeper than 64", "over the 1048576-byte limit"], messages):
+        assert fragment in message
+    assert "Traceback" not in result.stderr
+    pair = json.dumps({"case_id": "\U0001F600", "items": [{"name": "kit"}]})      # an escaped surrogate pair is fine
+    assert _jsonl(cli, pair)[1][0]["case_id"] == "\U0001F600"
+
+
+SAME_VERDICT = {
+    "duplicate keys": ('{"case_id": "c", "items": [{"name": "Gym membership"}], '
+                       '"facts": {"goals_documented": false, "goals_documented": true}}', "duplicate key 'goals_documented'"),
+    "NaN": ('{"case_id": "c", "items": [{"name": "kit", "quantity": NaN}]}', "NaN"),
+    "Infinity": ('{"case_id": "c", "items": [{"name": "kit", "quantity": -Infinity}]}', "Infinity"),
+    "1e400": ('{"case_id": "c", "items": [{"name": "kit", "quantity": 1e400}]}', "1e400"),
+}
+
+
+@pytest.mark.parametrize("line, fragment", SAME_VERDICT.values(), ids=SAME_VERDICT.keys())
+def test_jsonl_refuses_what_a_case_file_refuses(cli, tmp_path, line, fragment):
+    path = tmp_path / "case.json"
+    path.write_text(line)
+    assert cli("evaluate", path).exit_code == 2
+    result, out = _jsonl(cli, line)
+    assert result.exit_code == 2 and fragment in out[0]["error"]
+
+
+def test_a_number_with_an_exponent_is_a_number_in_both_modes(cli, tmp_path):
+    line = '{"case_id": "c", "items": [{"name": "Gym membership", "quantity": 1e1}]}'
+    path = tmp_path / "case.json"
+    path.write_text(line)
+    from_file = json.loads(cli("evaluate", path, "-f", "json").stdout)
+    assert from_file == _jsonl(cli, line)[1][0]

@@ -11,7 +11,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..yamlio import MAX_FILE_BYTES, read_text
+from ..yamlio import MAX_FILE_BYTES, decode_text, read_bytes
 from . import summary as _summary
 from .citations import parse_basis
 from .errors import LetterError
@@ -101,8 +101,8 @@ def _evidence(norm: str, f: Finding) -> dict:
 
 def import_letter_file(path: str | os.PathLike, *, patterns: FactPatterns, chapters) -> dict:
     """Read a letter file (UTF-8 text) and import it; the case id is the file's stem."""
-    text = read_text(path, what="letter")
-    raw = Path(path).read_bytes()
+    raw = read_bytes(path, what="letter")       # read once: a FIFO cannot be read twice
+    text = decode_text(raw, str(path), "letter")
     try:
         return import_letter(text, source_file=Path(path).name,
                              sha256=hashlib.sha256(raw).hexdigest(),
