@@ -51,17 +51,25 @@ def import_letters(paths: list[str], rb: RuleBase, out_dir: str | None, force: b
 
     With ``out_dir`` each case is written to ``out_dir/<stem>.yaml`` (atomically,
     never over an existing file without ``force``) and the text yielded is the
-    path written; without it, the YAML itself is yielded for printing.
+    path written; without it, the YAML itself is yielded for printing. Two
+    letters of one batch with the same stem would write the same file: the
+    second is refused, even with ``force``.
     """
     from .output import write_atomic
+    written: dict[str, str] = {}        # case-folded name written -> the letter it came from
     for path in paths:
         try:
+            target = Path(out_dir) / f"{Path(path).stem}.yaml" if out_dir is not None else None
+            if target is not None and target.name.casefold() in written:
+                raise InputError(f"{target.name} was written from another letter of this batch "
+                                 f"({written[target.name.casefold()]})", path,
+                                 hint="rename one of the two letters, or import them into different folders")
             text = case_yaml(letter_case_dict(path, rb), path)
-            if out_dir is None:
+            if target is None:
                 yield path, text, None
             else:
-                target = Path(out_dir) / f"{Path(path).stem}.yaml"
                 write_atomic(target, text, force)
+                written[target.name.casefold()] = path
                 yield path, str(target), None
         except InputError as exc:
             yield path, None, exc
