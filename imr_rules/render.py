@@ -10,7 +10,7 @@ import json
 import textwrap
 
 from .model import TIER_LABEL
-from .rationale import DETERMINATION_LABEL
+from .rationale import DETERMINATION_LABEL, draft_status
 
 WIDTH = 96
 
@@ -65,8 +65,10 @@ def to_text(result: dict) -> str:
             out += [textwrap.fill(f"- {g['fact']}: {g['question']}", WIDTH, subsequent_indent="  ")
                     for g in item["documentation_gaps"]]
             out.append("")
-        out.append(f"Rules fired: {', '.join(item['fired_rules']) or 'none'}")
-        out += [_para("Status:", item["review_note"]), "", ""]
+        out += [f"Rules fired: {', '.join(item['fired_rules']) or 'none'}", "", ""]
+    # The status is the draft's, said once: repeating it under every item
+    # buries it (each item's own note stays in the JSON result).
+    out.append(_para("Status:", draft_status(i["determination"] for i in result["items"])))
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -88,7 +90,8 @@ def to_markdown(result: dict) -> str:
             out += [f"- `{g['fact']}`: {g['question']}" for g in item["documentation_gaps"]]
             out.append("")
         fired = ", ".join(f"`{r}`" for r in item["fired_rules"]) or "none"
-        out += [f"**Rules fired:** {fired}", "", f"*{item['review_note']}*", ""]
+        out += [f"**Rules fired:** {fired}", ""]
+    out.append(f"*Status: {draft_status(i['determination'] for i in result['items'])}*")
     return "\n".join(out).rstrip("\n") + "\n"
 
 
