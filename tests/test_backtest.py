@@ -289,20 +289,14 @@ def test_a_letter_next_to_its_case_file_is_not_counted_twice(tmp_path, corpus):
     assert any(n["source"].endswith("agree.txt") and "letter not used" in n["note"] for n in doc["summary"]["notes"])
 
 
-def test_the_letter_is_used_when_its_case_file_has_no_history(tmp_path, monkeypatch):
-    from imr_rules.backtest import workers
-    from imr_rules.inputs import load_any
+def test_the_letter_is_used_when_its_case_file_has_no_history(tmp_path):
     folder = tmp_path / "h"
     folder.mkdir()
-    imported = write_case(tmp_path, "imported", [("kit", "Lumbar rehabilitation kit", "upheld", None, None)], NO_NEED)
-    (folder / "x.txt").write_text("a letter\n")
-    (folder / "x.yaml").write_text("case_id: x\nitems: [{id: kit, name: Lumbar rehabilitation kit}]\n")
-    # The letter importer is another module's job: stand in for it with the case it would produce.
-    monkeypatch.setattr(workers, "load_any", lambda path, rb: load_any(str(imported) if path.endswith(".txt")
-                                                                         else path, rb))
+    (folder / "x.txt").write_bytes((HISTORICAL / "dev-05-contraindicated.txt").read_bytes())
+    (folder / "x.yaml").write_text("case_id: x\nitems: [{id: item-1, name: Home exercise kit}]\n")
     result, doc = report(tmp_path, folder, "--jobs", "1")
     assert result.exit_code == 0, result.output
-    assert [Path(i["source"]).name for i in doc["items"]] == ["x.txt"]
+    assert [(Path(i["source"]).name, i["expected"]) for i in doc["items"]] == [("x.txt", "upheld")]
     assert "its letter" in result.stdout
 
 

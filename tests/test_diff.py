@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import FIXTURE, FIXTURE_GUIDELINES, FIXTURE_RULES, ROOT
+from conftest import FIXTURE, FIXTURE_GUIDELINES, FIXTURE_RULES, HISTORICAL
 from test_lint_helpers import add_fact
 
 KNEE_OK = """case_id: knee
@@ -121,16 +121,28 @@ def test_a_case_that_loads_with_neither_rule_set_is_invalid(cli, tmp_path):
     assert result.exit_code == 2 and "bad.yaml" in result.output
 
 
-SHARED_LETTERS = ROOT.parent / "shared" / "letters"
-
-
-@pytest.mark.skipif(not SHARED_LETTERS.is_dir(), reason="needs the shared development letters (../shared/letters)")
 def test_letters_with_a_base_that_has_no_fact_patterns(cli, tmp_path):
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    for letter in HISTORICAL.glob("dev-0*.txt"):
+        (letters / letter.name).write_bytes(letter.read_bytes())
     base = tmp_path / "old" / "rules"
     shutil.copytree(FIXTURE_RULES, base)
     (base / "fact_patterns.yaml").unlink()
-    result = cli("diff", "--base", base, SHARED_LETTERS)
+    result = cli("diff", "--base", base, letters)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "note: the base has no fact_patterns.yaml: its letters are read with the head's" in lines
-    assert lines[-1].startswith("5 inputs, ") and lines[-1].endswith(" items, 0 items changed")
+    n = len(list(letters.iterdir()))
+    assert lines[-1].startswith(f"{n} inputs, ") and lines[-1].endswith(" items, 0 items changed")
+
+
+def test_a_letter_and_its_case_file_count_once(cli, tmp_path):
+    folder = tmp_path / "h"
+    folder.mkdir()
+    for suffix in (".txt", ".yaml"):
+        source = HISTORICAL / f"001_f0193407169a11a4{suffix}"
+        (folder / source.name).write_bytes(source.read_bytes())
+    result = cli("diff", "--base", FIXTURE, folder)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "1 inputs, 3 items, 0 items changed"

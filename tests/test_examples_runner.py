@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import ROOT
-from imr_rules.examples_runner import coverage, render_coverage, run_examples
+from conftest import HISTORICAL
+from imr_rules.coverage import coverage, render_coverage
+from imr_rules.examples_runner import run_examples
 from imr_rules.loader import load_rulebase
 
 from test_lint_helpers import line_of, plant_rules, rule
@@ -103,21 +102,15 @@ def test_coverage_cli_with_a_case_folder(cli, tmp_path):
     assert f"note: skipped {tmp_path / 'notes.yaml'}:" in result.output
 
 
-SHARED_LETTERS = ROOT.parent / "shared" / "letters"
-
-
-@pytest.mark.skipif(not (SHARED_LETTERS / "dev-05-contraindicated.txt").is_file(),
-                    reason="needs the shared development letters (../shared/letters)")
 def test_coverage_reads_letters(rb):
-    cov = coverage(rb, [str(SHARED_LETTERS / "dev-05-contraindicated.txt")])
+    cov = coverage(rb, [str(HISTORICAL / "dev-05-contraindicated.txt")])
     contra = next(rc for rc in cov.rules if rc.rule.id == "mtus-exercise-contraindicated")
     assert contra.decided == {"E", "H"} and contra.branches[0].seen[True] == {"E", "H"}
     assert cov.notes == []
 
 
-def test_coverage_skips_letters_when_the_importer_is_missing(rb, tmp_path, monkeypatch):
-    import imr_rules.examples_runner as runner
-    (tmp_path / "letter.txt").write_text("not read")
-    monkeypatch.setattr(runner, "_letters_available", lambda: False)
-    cov = coverage(rb, [str(tmp_path)])
-    assert cov.notes == ["skipped 1 letter(s): the letter importer (imr_rules.letters) is not available in this build"]
+def test_coverage_counts_a_letter_and_its_case_file_once(rb, tmp_path):
+    """The reviewed case file stands for its letter: the letter is not read as well."""
+    (tmp_path / "x.txt").write_text("not a letter: reading it would add a note\n")
+    (tmp_path / "x.yaml").write_text("case_id: x\nitems:\n  - {id: i, name: Gym membership}\n")
+    assert coverage(rb, [str(tmp_path)]).notes == []

@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..model import RuleBase
 from . import baseline as baseline_mod
 from .compare import ItemRecord
-from .corpus import discover
+from ..historical import discover
 from .metrics import ratio, summarize
 from .workers import outcomes
 

@@ -73,16 +73,18 @@ def examples(
 ):
     """Run every rule example through the pipeline; with --coverage, report branch coverage."""
     from ..evaluate import Evaluator
-    from ..examples_runner import coverage, render_coverage, render_results, run_examples
+    from ..examples_runner import render_results, run_examples
     rb = load(rules, guidelines)
     evaluator = Evaluator(rb)
     results = run_examples(rb, evaluator)
     cov = None
     if show_coverage:
+        from ..coverage import coverage
         from ..lint import default_historical
         cov = coverage(rb, historical or [str(p) for p in default_historical(rb)], evaluator)
     emit(render_results(results), nl=False)
     if cov is not None:
+        from ..coverage import render_coverage
         emit(render_coverage(cov), nl=False)
     raise typer.Exit(EXIT_PROBLEMS if any(r.failed for r in results) else EXIT_OK)
 

@@ -79,10 +79,7 @@ class PatternMatchesNoLetter(Validator):
 
 def _letter_texts(paths) -> list[str]:
     """The historical letters under ``paths``, normalized as the letter importer reads them."""
+    from ...historical import letter_files
     from ...letters.normalize import normalize
     from ...yamlio import read_text
-    texts = []
-    for path in paths:
-        files = [path] if path.is_file() else sorted(path.rglob("*.txt")) if path.is_dir() else []
-        texts.extend(normalize(read_text(f, "letter")) for f in files if f.suffix.lower() == ".txt")
-    return texts
+    return [normalize(read_text(f, "letter")) for f in letter_files(paths)]

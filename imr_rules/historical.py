@@ -1,10 +1,17 @@
-"""Finding the historical cases: files and folders -> one job per case.
+"""Finding historical cases: files and folders -> one case each.
+
+The one walker of history folders (backtest, diff, test --coverage and lint's
+letter check all use it): folders are searched recursively for case files
+(.yaml, .yml, .json) and letters (.txt), suffixes in any case; hidden folders
+and files (.git, editors' and write_atomic's temporary files) are never
+history; a file named explicitly is used whatever its suffix; the same file
+named twice counts once.
 
 A folder of history often holds a letter ``X.txt`` next to ``X.yaml``, the
-case file imported from it and reviewed by a person. Both carry the same
-historical items; counting both would count every item twice, so the
-reviewed case file is used and the letter is kept only as a fallback for a
-case file that has no ``history``.
+case file imported from it and reviewed by a person. Both describe the same
+case; counting both would count every item twice, so the reviewed case file
+is used and the letter is kept only as a fallback (the backtest uses it for
+a case file that has no ``history``).
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..inputs import CASE_SUFFIXES, LETTER_SUFFIXES
+from .errors import InputError
+from .inputs import CASE_SUFFIXES, LETTER_SUFFIXES
+from .paths import display_path
 
 SUFFIXES = CASE_SUFFIXES + LETTER_SUFFIXES
 
@@ -40,32 +49,17 @@ class Corpus:
     missing: list[str]         # PATH arguments that do not exist
 
 
-def display_path(path: Path) -> str:
-    """The path as reports show it: relative to the working folder when inside it, with ``/``.
-
-    Baselines match disagreements by this path, so it must not depend on how
-    the folder was spelled on the command line (``./tests`` vs ``tests``).
-    """
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
-
-
 def _walk(folder: Path) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(folder):
-        # Hidden folders and files (.git, editors' and write_atomic's temporary
-        # files) are never history.
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [Path(root, f) for f in files
                   if not f.startswith(".") and Path(f).suffix.lower() in SUFFIXES]
     return found
 
 
-def discover(paths: list[str]) -> Corpus:
-    """Every historical case under ``paths`` (files, or folders searched recursively), sorted."""
+def find(paths: list[str]) -> tuple[dict[str, Path], list[str]]:
+    """Every history file under ``paths`` by display path (sorted), and the paths that do not exist."""
     files: dict[str, Path] = {}
     missing = []
     for arg in paths:
@@ -79,7 +73,12 @@ def discover(paths: list[str]) -> Corpus:
             continue
         for c in candidates:
             files.setdefault(display_path(c), c)     # the same file named twice counts once
+    return dict(sorted(files.items())), sorted(set(missing))
 
+
+def discover(paths: list[str]) -> Corpus:
+    """Every historical case under ``paths`` (files, or folders searched recursively), sorted."""
+    files, missing = find(paths)
     # Group by folder and stem: a letter and its case file describe one case.
     groups: dict[tuple[str, str], list[str]] = {}
     for source, p in files.items():
@@ -100,4 +99,22 @@ def discover(paths: list[str]) -> Corpus:
         else:
             jobs += [Job(s) for s in sources]
     jobs.sort(key=lambda j: j.path)
-    return Corpus(jobs=jobs, notes=sorted(notes, key=lambda n: n.source), missing=sorted(set(missing)))
+    return Corpus(jobs=jobs, notes=sorted(notes, key=lambda n: n.source), missing=missing)
+
+
+def case_files(paths: list[str]) -> list[Path]:
+    """One file per historical case under ``paths``: a case file rather than its letter.
+
+    For commands that evaluate each case once (diff, test --coverage); a path
+    that does not exist is an :class:`InputError`.
+    """
+    corpus = discover(paths)
+    if corpus.missing:
+        raise InputError("historical case file or folder not found", corpus.missing[0], hint="check the path")
+    return [Path(job.path) for job in corpus.jobs]
+
+
+def letter_files(paths: list[str | os.PathLike]) -> list[Path]:
+    """The letters (.txt) under ``paths``, sorted; paths that do not exist are skipped."""
+    files, _ = find([str(p) for p in paths])
+    return [p for p in files.values() if p.suffix.lower() in LETTER_SUFFIXES]
