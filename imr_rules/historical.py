@@ -23,6 +23,7 @@ from pathlib import Path
 from .errors import InputError
 from .inputs import CASE_SUFFIXES, LETTER_SUFFIXES
 from .paths import display_path
+from .yamlio import is_utf8
 
 SUFFIXES = CASE_SUFFIXES + LETTER_SUFFIXES
 
@@ -46,7 +47,7 @@ class Note:
 class Corpus:
     jobs: list[Job]
     notes: list[Note]          # files deliberately not used, and why
-    missing: list[str]         # PATH arguments that do not exist
+    errors: list[InputError]   # PATH arguments that do not exist, file names that cannot be reported
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -58,10 +59,11 @@ def _walk(folder: Path) -> list[Path]:
     return found
 
 
-def find(paths: list[str]) -> tuple[dict[str, Path], list[str]]:
-    """Every history file under ``paths`` by display path (sorted), and the paths that do not exist."""
+def find(paths: list[str]) -> tuple[dict[str, Path], list[InputError]]:
+    """Every history file under ``paths`` by display path (sorted), and the errors:
+    paths that do not exist, files whose names are not UTF-8 (reports could not name them)."""
     files: dict[str, Path] = {}
-    missing = []
+    errors: dict[str, InputError] = {}
     for arg in paths:
         p = Path(arg)
         if p.is_dir():
@@ -69,16 +71,20 @@ def find(paths: list[str]) -> tuple[dict[str, Path], list[str]]:
         elif p.is_file():
             candidates = [p]            # named explicitly: used whatever its suffix
         else:
-            missing.append(display_path(p))
+            errors[display_path(p)] = InputError("not found", display_path(p), hint="check the path")
             continue
         for c in candidates:
-            files.setdefault(display_path(c), c)     # the same file named twice counts once
-    return dict(sorted(files.items())), sorted(set(missing))
+            shown = display_path(c)
+            if not is_utf8(shown):
+                errors[shown] = InputError("the file name is not valid UTF-8", shown, hint="rename the file")
+            else:
+                files.setdefault(shown, c)     # the same file named twice counts once
+    return dict(sorted(files.items())), [errors[k] for k in sorted(errors)]
 
 
 def discover(paths: list[str]) -> Corpus:
     """Every historical case under ``paths`` (files, or folders searched recursively), sorted."""
-    files, missing = find(paths)
+    files, errors = find(paths)
     # Group by folder and stem: a letter and its case file describe one case.
     groups: dict[tuple[str, str], list[str]] = {}
     for source, p in files.items():
@@ -99,7 +105,7 @@ def discover(paths: list[str]) -> Corpus:
         else:
             jobs += [Job(s) for s in sources]
     jobs.sort(key=lambda j: j.path)
-    return Corpus(jobs=jobs, notes=sorted(notes, key=lambda n: n.source), missing=missing)
+    return Corpus(jobs=jobs, notes=sorted(notes, key=lambda n: n.source), errors=errors)
 
 
 def case_files(paths: list[str]) -> list[Path]:
@@ -109,8 +115,8 @@ def case_files(paths: list[str]) -> list[Path]:
     that does not exist is an :class:`InputError`.
     """
     corpus = discover(paths)
-    if corpus.missing:
-        raise InputError("historical case file or folder not found", corpus.missing[0], hint="check the path")
+    if corpus.errors:
+        raise corpus.errors[0]
     return [Path(job.path) for job in corpus.jobs]
 
 

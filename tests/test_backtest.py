@@ -385,3 +385,14 @@ def test_progress_estimate_counts_from_the_first_file_done():
             bar.update(1)
         assert stream.getvalue().split("\r")[-1] == "backtest  [########################]  100/100  100%"
     assert stream.getvalue().endswith("\r")       # the line is cleared for the report
+
+
+def test_a_file_name_that_is_not_utf8_is_that_files_error(tmp_path, corpus):
+    import os
+    with open(os.path.join(os.fsencode(corpus), b"bad-\xff.yaml"), "wb") as f:
+        f.write((corpus / "agree.yaml").read_bytes())
+    result, doc = report(tmp_path, corpus, "--jobs", "1")
+    assert result.exit_code == 2, result.output
+    assert doc["summary"]["items"] == 5                    # the others are all counted
+    assert [(Path(e["source"]).name, "not valid UTF-8" in e["message"]) for e in doc["summary"]["errors"]] == \
+        [("bad-\ufffd.yaml", True)]
