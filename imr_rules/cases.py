@@ -7,7 +7,6 @@ fact catalog (unknown fact ids, wrong types) with file:line messages.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,7 @@ from .errors import InputError, InputErrors
 from .fastcheck import plainly_valid_case
 from .model import RuleBase
 from .values import coerce
-from .yamlio import Document, decode_text, load_document, parse_document
+from .yamlio import Document, parse_document, parse_json_line
 
 
 @dataclass(frozen=True)
@@ -131,11 +130,6 @@ def _facts(doc: Document, path, raw: dict, rb: RuleBase, errors: list) -> dict[s
     return out
 
 
-def load_case(path: str, rb: RuleBase) -> Case:
-    """Load a case file (YAML or JSON)."""
-    return case_from_document(load_document(path, "case file"), rb)
-
-
 def parse_case_text(text: str, source: str, rb: RuleBase) -> Case:
     return case_from_document(parse_document(text, source), rb)
 
@@ -143,14 +137,4 @@ def parse_case_text(text: str, source: str, rb: RuleBase) -> Case:
 def parse_case_json_line(line: str, source: str, lineno: int, rb: RuleBase) -> Case:
     """One JSON Lines record. ``json`` is much faster than YAML for bulk input;
     lines are short, so the line number of the record is precise enough."""
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", source, lineno,
-                         hint="each line must hold one JSON case object") from None
-    return case_from_document(Document(data, source, {(): lineno}), rb)
-
-
-def read_stdin_text(stream) -> str:
-    return decode_text(stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode(), "<stdin>",
-                       "standard input")
+    return case_from_document(Document(parse_json_line(line, source, lineno), source, {(): lineno}), rb)

@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """``text`` with what UTF-8 cannot carry (the bytes of a file name that is not
+    UTF-8, a lone surrogate) shown as U+FFFD, so that a message can always be printed."""
+    if text.isascii():
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class InputError(Exception):
     """Invalid input (a file, a case, a rule). The CLI prints it and exits 2.
 
@@ -22,7 +33,8 @@ class InputError(Exception):
     def where(self) -> str:
         if self.file is None:
             return ""
-        return f"{self.file}:{self.line}" if self.line else self.file
+        file = printable(self.file)
+        return f"{file}:{self.line}" if self.line else file
 
     def __str__(self) -> str:
         text = f"{self.where}: error: {self.message}" if self.where else f"error: {self.message}"

@@ -13,23 +13,31 @@ from .yamlio import Document
 def letter_case_dict(path: str | Path, rb: RuleBase) -> dict:
     """The case-file dict of a determination letter (see ``imr-rules import-letter``)."""
     from .letters import import_letter_file
-    if not rb.fact_patterns_file:
+    patterns = fact_patterns(rb)
+    if patterns is None:
         raise InputError("the rules folder has no fact_patterns.yaml", rb.rules_dir,
                          hint="letters need fact patterns to find the record's facts")
-    patterns = _patterns(rb.fact_patterns_file)
     return import_letter_file(path, patterns=patterns)
 
 
-_cache: dict[str, object] = {}
+_cache: dict[tuple[str, str], object] = {}
 
 
-def _patterns(path: str):
-    # Fact patterns are compiled once per file per process (a backtest imports
-    # thousands of letters with the same patterns).
-    if path not in _cache:
+def fact_patterns(rb: RuleBase):
+    """The rule base's fact patterns (``imr_rules.letters.FactPatterns``), or None when it has none.
+
+    Compiled once per rule base per process (a backtest imports thousands of
+    letters with the same patterns); the rule base's fingerprint covers the
+    pattern file, so an edited file is compiled again."""
+    if not rb.fact_patterns_file:
+        return None
+    key = (rb.fact_patterns_file, rb.fingerprint)
+    if key not in _cache:
         from .letters import load_fact_patterns
-        _cache[path] = load_fact_patterns(path)
-    return _cache[path]
+        if len(_cache) >= 16:
+            _cache.clear()
+        _cache[key] = load_fact_patterns(rb.fact_patterns_file)
+    return _cache[key]
 
 
 def case_from_letter(path: str | Path, rb: RuleBase) -> Case:
@@ -51,17 +59,25 @@ def import_letters(paths: list[str], rb: RuleBase, out_dir: str | None, force: b
 
     With ``out_dir`` each case is written to ``out_dir/<stem>.yaml`` (atomically,
     never over an existing file without ``force``) and the text yielded is the
-    path written; without it, the YAML itself is yielded for printing.
+    path written; without it, the YAML itself is yielded for printing. Two
+    letters of one batch with the same stem would write the same file: the
+    second is refused, even with ``force``.
     """
     from .output import write_atomic
+    written: dict[str, str] = {}        # case-folded name written -> the letter it came from
     for path in paths:
         try:
+            target = Path(out_dir) / f"{Path(path).stem}.yaml" if out_dir is not None else None
+            if target is not None and target.name.casefold() in written:
+                raise InputError(f"{target.name} was written from another letter of this batch "
+                                 f"({written[target.name.casefold()]})", path,
+                                 hint="rename one of the two letters, or import them into different folders")
             text = case_yaml(letter_case_dict(path, rb), path)
-            if out_dir is None:
+            if target is None:
                 yield path, text, None
             else:
-                target = Path(out_dir) / f"{Path(path).stem}.yaml"
                 write_atomic(target, text, force)
+                written[target.name.casefold()] = path
                 yield path, str(target), None
         except InputError as exc:
             yield path, None, exc

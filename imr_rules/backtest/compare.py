@@ -13,17 +13,16 @@ from typing import Any
 
 from ..cases import Case
 from ..conditions import facts_used
-from ..decision import OVERTURNED, UPHELD, ItemDecision
+from ..decision import IMR_OUTCOME, ItemDecision
 from ..errors import InputError
-from ..evaluate import Evaluator, item_result
+from ..evaluate import Evaluator
 from ..letters.citations import chapter_key, citation_chapter
-from ..model import MEDICALLY_NECESSARY, NOT_MEDICALLY_NECESSARY
+from ..render import basis_of
 
-#: A historical case went to IMR, so UR had denied (or modified) the item: a
-#: draft of "not medically necessary" upholds that denial, "medically
-#: necessary" overturns it. This holds even when a case file omits
-#: ``ur_decision`` (the result's ``imr_outcome`` is then null).
-OUTCOME_OF = {NOT_MEDICALLY_NECESSARY: UPHELD, MEDICALLY_NECESSARY: OVERTURNED}
+#: A historical case went to IMR, so UR had denied (or modified) the item:
+#: the draft's outcome is the IMR outcome of its determination, even when a
+#: case file omits ``ur_decision`` (the result's ``imr_outcome`` is then null).
+OUTCOME_OF = IMR_OUTCOME
 #: Longest evidence quote carried in a record; letters' sentences are shorter.
 MAX_QUOTE = 500
 
@@ -124,7 +123,7 @@ def compare_case(evaluator: Evaluator, case: Case, source: str) -> list[ItemReco
         d = decisions[item_id]
         past = history[item_id]
         cited = expected_citations(past)
-        got_basis = item_result(evaluator.rb, case, d)["basis"]
+        got_basis = basis_of(d)
         record = ItemRecord(
             source=source, case_id=case.case_id, item_id=item_id, name=d.item.name,
             expected=past["decision"], determination=d.determination, conflict=d.conflict,

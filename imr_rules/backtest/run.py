@@ -11,11 +11,11 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Callable, ContextManager
 
-from ..errors import InputError
+from ..errors import printable
 from ..model import RuleBase
 from . import baseline as baseline_mod
 from .compare import ItemRecord
-from .corpus import discover
+from ..historical import discover
 from .metrics import ratio, summarize
 from .workers import outcomes
 
@@ -71,8 +71,7 @@ def run_backtest(paths: list[str], rb: RuleBase, *, rules_dir: str | None = None
     corpus = discover(paths)
     records: list[ItemRecord] = []
     notes = list(corpus.notes)
-    errors = [{"source": m, "message": str(InputError("not found", m, hint="check the path"))}
-              for m in corpus.missing]
+    errors = [{"source": printable(e.file), "message": str(e)} for e in corpus.errors]
     with_history = skipped = 0
     with progress(len(corpus.jobs)) as bar:
         for outcome in outcomes(corpus.jobs, rb, rules_dir, guidelines_dir, jobs):
