@@ -80,9 +80,11 @@ def case_from_document(doc: Document, rb: RuleBase, schema_checked: bool = False
                     errors.append(doc.error(f"unknown {what} {raw[key]!r}", ("items", i, key),
                                             hint=f"use one of: {', '.join(sorted(table))}"))
         item_facts = raw.get("facts")
+        own = _facts(doc, ("items", i, "facts"), item_facts, rb, errors) if item_facts else {}
+        if rb.derived_facts:
+            own = _derived(rb, raw["name"], own, facts)
         items.append(RequestedItem(item_id, raw["name"], raw.get("quantity"), raw.get("category"),
-                                   raw.get("body_region"),
-                                   _facts(doc, ("items", i, "facts"), item_facts, rb, errors) if item_facts else {}))
+                                   raw.get("body_region"), own))
     if errors:
         raise InputErrors(errors)
     return Case(
@@ -93,6 +95,20 @@ def case_from_document(doc: Document, rb: RuleBase, schema_checked: bool = False
         item_evidence={it.id: raw["evidence"] for it, raw in zip(items, d["items"]) if raw.get("evidence")}
         if "evidence" in d or any("evidence" in raw for raw in d["items"]) else {},
         history=d.get("history"), source=doc.file)
+
+
+def _derived(rb: RuleBase, name: str, own: dict, case_facts: dict) -> dict:
+    """The item's facts plus those the request itself states (a stated value always wins)."""
+    from .derive import DERIVATIONS
+    out = own
+    for fact in rb.derived_facts:
+        if fact.id in own or fact.id in case_facts:
+            continue
+        value = DERIVATIONS[fact.derived_from](name)
+        if value is not None:
+            out = dict(out) if out is own else out
+            out[fact.id] = value
+    return out
 
 
 def _facts(doc: Document, path, raw: dict, rb: RuleBase, errors: list) -> dict[str, Any]:

@@ -4,7 +4,8 @@ The one walker of history folders (backtest, diff, test --coverage and lint's
 letter check all use it): folders are searched recursively for case files
 (.yaml, .yml, .json) and letters (.txt), suffixes in any case; hidden folders
 and files (.git, editors' and write_atomic's temporary files) are never
-history; a file named explicitly is used whatever its suffix; the same file
+history, nor are files named "_..." (material kept beside history, such as
+_gold.yaml); a file named explicitly is used whatever its suffix; the same file
 named twice counts once.
 
 A folder of history often holds a letter ``X.txt`` next to ``X.yaml``, the
@@ -53,9 +54,12 @@ class Corpus:
 def _walk(folder: Path) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(folder):
+        # Hidden folders and files (.git, editors' and write_atomic's temporary
+        # files) are never history, nor are files named "_..." (material kept
+        # beside history, such as a reference of what letters say: _gold.yaml).
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [Path(root, f) for f in files
-                  if not f.startswith(".") and Path(f).suffix.lower() in SUFFIXES]
+                  if not f.startswith((".", "_")) and Path(f).suffix.lower() in SUFFIXES]
     return found
 
 

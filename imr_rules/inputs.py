@@ -12,11 +12,22 @@ from .model import RuleBase
 from .yamlio import MAX_FILE_BYTES, decode_text, read_stream, read_text
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
-LETTER_SUFFIXES = (".txt",)
+LETTER_SUFFIXES = (".txt", ".pdf")
 
 
 def is_letter(path: Path) -> bool:
-    return path.suffix.lower() in LETTER_SUFFIXES
+    """A letter by its suffix, or (any suffix but a case file's) a PDF by its content."""
+    suffix = path.suffix.lower()
+    if suffix in LETTER_SUFFIXES:
+        return True
+    if suffix in CASE_SUFFIXES or not path.is_file():    # never consume a FIFO's or a device's input
+        return False
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1024)
+    except OSError:
+        return False        # reading it as a case file reports the problem
+    return b"%PDF-" in head
 
 
 def load_any(path: str, rb: RuleBase) -> Case:

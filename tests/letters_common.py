@@ -1,6 +1,7 @@
-"""What the letter tests share: the historical letters, the fixture rule base's
-fact patterns (importer behaviour must not change when the shipped patterns
-grow), and the chapters of its guidelines."""
+"""What the letter tests share: the historical letters and the fixture rule
+base's fact patterns (importer behaviour must not change when the shipped
+patterns grow; the historical letters are checked against the shipped ones
+in test_letters_historical.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,4 @@ from conftest import FIXTURE_RULES, HISTORICAL, ROOT  # noqa: F401
 from imr_rules.letters import load_fact_patterns
 
 PATTERNS = load_fact_patterns(FIXTURE_RULES / "fact_patterns.yaml")
-CHAPTERS = [("mtus", "Chronic Pain Medical Treatment Guidelines"), ("non_mtus", "Low Back Problems"),
-            ("non_mtus", "Neck and Upper Back"), ("non_mtus", "Shoulder (Acute and Chronic)")]
 LETTERS = sorted(HISTORICAL.glob("*.txt"))

@@ -152,7 +152,7 @@ def test_baseline_accepts_known_disagreements_and_reports_new_and_fixed(tmp_path
     assert result.exit_code == 0, result.output
     entries = yaml.safe_load(base.read_text())["disagreements"]
     assert entries == [{"source": str(corpus / "2014" / "planted.yaml"), "item_id": "kit",
-                        "expected": "overturned", "got": "upheld"}]
+                        "expected": "overturned", "got": "upheld", "reason": None}]
 
     result, doc = report(tmp_path, corpus, "--jobs", "1", "--baseline", base, "--min-agreement", "1.0")
     assert result.exit_code == 0, result.output
@@ -353,7 +353,9 @@ def test_the_historical_folder_counts_each_item_once(tmp_path):
     from imr_rules.loader import load_rulebase
     rb = load_rulebase()
     expected = 0
-    for letter in HISTORICAL.glob("*.txt"):
+    letters = [p for p in HISTORICAL.rglob("*") if p.suffix in (".txt", ".pdf") and not p.name.startswith("_")]
+    assert len(letters) >= 8 + 116      # the seeds, the development letters, the published letters
+    for letter in letters:
         reviewed = [p for p in (letter.with_suffix(s) for s in (".yaml", ".yml", ".json")) if p.exists()]
         history = (yaml.safe_load(reviewed[0].read_text()) if reviewed else letter_case_dict(letter, rb))["history"]
         expected += len(history["items"])
@@ -396,3 +398,37 @@ def test_a_file_name_that_is_not_utf8_is_that_files_error(tmp_path, corpus):
     assert doc["summary"]["items"] == 5                    # the others are all counted
     assert [(Path(e["source"]).name, "not valid UTF-8" in e["message"]) for e in doc["summary"]["errors"]] == \
         [("bad-\ufffd.yaml", True)]
+
+
+def test_a_refreshed_baseline_keeps_the_reviewers_reasons(tmp_path, corpus):
+    base, fresh = tmp_path / "baseline.yaml", tmp_path / "fresh.yaml"
+    run(corpus, "--jobs", "1", "--write-baseline", base)
+    data = yaml.safe_load(base.read_text())
+    data["disagreements"][0]["reason"] = "the letter's finding contradicts its summary"
+    base.write_text(yaml.safe_dump(data))
+    result = run(corpus, "--jobs", "1", "--baseline", base, "--write-baseline", fresh)
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(fresh.read_text())["disagreements"][0]["reason"] == \
+        "the letter's finding contradicts its summary"
+    data["disagreements"][0]["reason"] = "two\nlines"
+    base.write_text(yaml.safe_dump(data))
+    result = run(corpus, "--jobs", "1", "--baseline", base)
+    assert result.exit_code == 2 and "a reason must be one line" in result.output
+
+
+@pytest.mark.parametrize("gate, threshold, code", [
+    ("--min-overturned-caught", "0.5", 1),     # the planted overturned item is drafted upheld: 0 of 1 caught
+    ("--min-overturned-caught", "0", 0),
+    ("--min-basis-agreement", "1.0", 1),
+    ("--min-basis-agreement", "0.5", 0),
+])
+def test_overturned_caught_and_basis_agreement_gates(tmp_path, corpus, gate, threshold, code):
+    result, doc = report(tmp_path, corpus, "--jobs", "1", gate, threshold)
+    assert result.exit_code == code, result.output
+    (g,) = [g for g in doc["summary"]["gates"] if g["gate"] == gate.lstrip("-").replace("-", "_")]
+    assert g["passed"] is (code == 0)
+    if gate == "--min-overturned-caught":
+        row = doc["summary"]["recall"]["overturned"]
+        assert g["value"] == row["agreed"] / row["items"]
+    else:
+        assert g["value"] == doc["summary"]["basis"]["agreement"]

@@ -19,8 +19,8 @@ def test_one_letter_to_stdout_is_a_valid_case_file(cli, tmp_path):
     assert result.exit_code == 0, result.output
     case = yaml.safe_load(result.stdout)
     assert case["case_id"] == "001_f0193407169a11a4"
-    assert [i["name"] for i in case["items"]] == ["LUMBAR REHABILITATION KIT", "CERVICAL REHABILITATION KIT",
-                                                  "SHOULDER REHABILITATION KIT"]
+    assert [i["name"] for i in case["items"]] == ["1 LUMBAR REHABILITATION KIT", "1 CERVICAL REHABILITATION KIT",
+                                                  "1 SHOULDER REHABILITATION KIT"]
     assert [i["quantity"] for i in case["items"]] == [1, 1, 1]
     assert case["patient"] == {"age": 73, "sex": "male", "date_of_injury": "2004-05-01"}
     assert case["facts"] == {"equipment_need_documented": False, "goals_documented": False,

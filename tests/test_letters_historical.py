@@ -71,7 +71,7 @@ def test_dev02_gym_facts_stay_with_the_gym_item():
 def test_dev06_paraphrased_findings_are_read_per_item():
     case = yaml.safe_load((HISTORICAL / "dev-06-paraphrased-findings.yaml").read_text(encoding="utf-8"))
     kits, ymca = case["items"]
-    assert (kits["name"], kits["quantity"]) == ("KNEE REHABILITATION KITS", 2)
+    assert (kits["name"], kits["quantity"]) == ("2 KNEE REHABILITATION KITS", 2)
     assert kits["facts"] == {"equipment_need_documented": False, "goals_documented": False,
                              "outcome_monitoring_documented": False}
     assert ymca["facts"] == {"equipment_need_documented": True, "goals_documented": True,

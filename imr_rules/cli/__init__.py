@@ -2,11 +2,11 @@
 
 Exit codes: 0 success; 1 ran and found problems (lint findings, failed
 gates, failing examples); 2 invalid input (with file:line and a hint, never a
-traceback).
+traceback); 3 the tool cannot run here (the rule engine does not import).
 
 Each area's commands are importable functions in their own module
 (``drafts``, ``history``, ``toolkit``), added to the app by that module's
-``register(app)``. Every command runs inside :func:`common.input_errors`
+``register(app)``. Every command runs inside :func:`common.command_errors`
 (see :class:`_Commands`), so a command just raises :class:`InputError`.
 Heavy imports stay inside the commands: one-case start-up stays fast.
 """
@@ -19,14 +19,14 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from .common import EXIT_INVALID, input_errors
+from .common import EXIT_INVALID, command_errors
 
 
 class _Commands(TyperGroup):
-    """The app's command group: every command runs inside :func:`input_errors`."""
+    """The app's command group: every command runs inside :func:`command_errors`."""
 
     def invoke(self, ctx):
-        with input_errors():
+        with command_errors():
             return super().invoke(ctx)
 
 

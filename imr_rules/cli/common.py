@@ -1,9 +1,9 @@
 """What every command shares: exit codes, the rule base options, error handling, output.
 
 Commands are plain functions that raise :class:`InputError` for invalid
-input; :func:`input_errors` (applied once to every command by the app's
+input; :func:`command_errors` (applied once to every command by the app's
 group, see ``cli/__init__.py``) prints it and exits 2, so no command needs a
-try/except of its own.
+try/except of its own. The same goes for :class:`EngineUnavailable` (exit 3).
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 
-from ..errors import InputError
+from ..errors import EngineUnavailable, InputError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INVALID = 0, 1, 2
+EXIT_UNAVAILABLE = 3       # the tool cannot run here (the engine does not import): not the input's fault
 
 #: The rule base options of every command that reads one (default None: bundled).
 Rules = Annotated[Optional[Path], typer.Option("--rules", help="Rules folder (default: the bundled rules).",
@@ -40,12 +41,16 @@ def fail(exc: InputError) -> None:
 
 
 @contextlib.contextmanager
-def input_errors() -> Iterator[None]:
-    """Turn an :class:`InputError` raised inside into its message and exit 2."""
+def command_errors() -> Iterator[None]:
+    """Turn an :class:`InputError` raised inside into its message and exit 2, and
+    :class:`EngineUnavailable` into its message and exit 3 (never a traceback)."""
     try:
         yield
     except InputError as exc:
         fail(exc)
+    except EngineUnavailable as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_UNAVAILABLE) from None
 
 
 def emit(text: str, nl: bool = True) -> None:

@@ -21,7 +21,7 @@ class Format(str, Enum):
 
 def evaluate(
     cases: Annotated[List[str], typer.Argument(
-        metavar="CASE...", help="Case files (YAML/JSON), determination letters (.txt), or - for stdin.")],
+        metavar="CASE...", help="Case files (YAML/JSON), determination letters (.pdf or .txt), or - for stdin.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     rules: Rules = None,
     guidelines: Guidelines = None,

@@ -109,8 +109,8 @@ def _progress(total: int):
 
 def backtest(
     paths: Annotated[List[Path], typer.Argument(
-        metavar="PATH", help="Historical case files (YAML/JSON with history), determination letters (.txt), or "
-                             "folders of them (searched recursively).")],
+        metavar="PATH", help="Historical case files (YAML/JSON with history), determination letters (.pdf or "
+                             ".txt), or folders of them (searched recursively).")],
     rules: Rules = None,
     guidelines: Guidelines = None,
     json_file: Annotated[Optional[Path], typer.Option(
@@ -126,6 +126,13 @@ def backtest(
     min_coverage: Annotated[Optional[float], typer.Option(
         "--min-coverage", metavar="X", callback=_fraction,
         help="Fail (exit 1) when the share of items the rules decide is below X (0..1).")] = None,
+    min_overturned_caught: Annotated[Optional[float], typer.Option(
+        "--min-overturned-caught", metavar="X", callback=_fraction,
+        help="Fail (exit 1) when fewer than X (0..1) of all historically overturned items are drafted as "
+             "overturned (recall on overturned, counting undecided items as missed).")] = None,
+    min_basis_agreement: Annotated[Optional[float], typer.Option(
+        "--min-basis-agreement", metavar="X", callback=_fraction,
+        help="Fail (exit 1) when basis agreement (the draft cites a chapter the reviewer cited) is below X.")] = None,
     baseline: Annotated[Optional[Path], typer.Option(
         "--baseline", metavar="FILE", dir_okay=False,
         help="Accept the disagreements listed in FILE: only new ones count against --min-agreement.")] = None,
@@ -151,20 +158,26 @@ def backtest(
                              hint="give each of --json, --junit, --markdown, --write-baseline its own file")
         check_writable(target, force)
     rb = load(rules, guidelines)
-    accepted = (str(baseline), baseline_mod.load_baseline(str(baseline))) if baseline else None
+    if baseline:
+        keys, reasons = baseline_mod.load_baseline_with_reasons(str(baseline))
+        accepted = (str(baseline), keys, reasons)
+    else:
+        accepted = None
 
     report = run_backtest(
         [str(p) for p in paths], rb,
         # The folders rb was read from, so every worker reads the same ones.
         rules_dir=str(Path(rb.rules_dir).resolve()), guidelines_dir=str(Path(rb.guidelines_dir).resolve()),
-        jobs=jobs or _cpu_count(), gates=Gates(min_agreement, min_coverage),
-        baseline=accepted, progress=_progress)
+        jobs=jobs or _cpu_count(),
+        gates=Gates(min_agreement, min_coverage, min_overturned_caught, min_basis_agreement),
+        baseline=accepted[:2] if accepted else None, progress=_progress)
 
     emit(reports.to_text(report.document), nl=False)
     for target, render in outputs:
         write_atomic(target, render(report.document), force)
     if write_baseline:
-        write_atomic(write_baseline, baseline_mod.baseline_text(report.records, str(write_baseline)), force)
+        write_atomic(write_baseline, baseline_mod.baseline_text(
+            report.records, str(write_baseline), accepted[2] if accepted else None), force)
     if report.errors:
         typer.echo(f"backtest: {len(report.errors)} file(s) could not be used:", err=True)
         for e in report.errors:
@@ -174,7 +187,8 @@ def backtest(
 
 
 def import_letter(
-    letters: Annotated[List[Path], typer.Argument(metavar="LETTER...", help="IMR final determination letters (text).")],
+    letters: Annotated[List[Path], typer.Argument(metavar="LETTER...",
+                                                 help="IMR final determination letters (PDF as published, or text).")],
     out_dir: Annotated[Optional[Path], typer.Option(
         "-o", "--output-dir", file_okay=False,
         help="Write DIR/<letter stem>.yaml for each letter (required for several letters; created when "

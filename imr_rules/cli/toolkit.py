@@ -90,7 +90,7 @@ def examples(
 
 
 def explain(
-    case: Annotated[str, typer.Argument(metavar="CASE|LETTER", help="A case file, a letter (.txt), or - for stdin.")],
+    case: Annotated[str, typer.Argument(metavar="CASE|LETTER", help="A case file, a letter (.pdf or .txt), or - for stdin.")],
     item: Annotated[Optional[str], typer.Option("--item", help="Explain only this item id.")] = None,
     rules: Rules = None,
     guidelines: Guidelines = None,

@@ -82,4 +82,6 @@ def _letter_texts(paths) -> list[str]:
     from ...historical import letter_files
     from ...letters.normalize import normalize
     from ...yamlio import read_text
-    return [normalize(read_text(f, "letter")) for f in letter_files(paths)]
+    # Text letters only, as before PDFs were read: extracting the PDFs' text
+    # on every lint run would cost more than the rest of lint.
+    return [normalize(read_text(f, "letter")) for f in letter_files(paths) if f.suffix.lower() == ".txt"]
