@@ -2,11 +2,11 @@
 
 The one walker of history folders (backtest, diff, test --coverage and lint's
 letter check all use it): folders are searched recursively for case files
-(.yaml, .yml, .json) and letters (.txt), suffixes in any case; hidden folders
-and files (.git, editors' and write_atomic's temporary files) are never
-history, nor are files named "_..." (material kept beside history, such as
-_gold.yaml); a file named explicitly is used whatever its suffix; the same file
-named twice counts once.
+(.yaml, .yml, .json) and letters (.pdf, .txt), suffixes in any case; hidden
+folders and files (.git, editors' and write_atomic's temporary files) are
+never history, nor are files named "_..." (material kept beside history, such
+as tests/historical/real/_gold.yaml); a file named explicitly is used
+whatever its suffix; the same file named twice counts once.
 
 A folder of history often holds a letter ``X.txt`` next to ``X.yaml``, the
 case file imported from it and reviewed by a person. Both describe the same

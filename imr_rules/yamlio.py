@@ -65,8 +65,8 @@ class Document:
         return InputError(message, self.file, self.line_of(path), hint)
 
 
-def read_bytes(path: str | os.PathLike, what: str = "file") -> bytes:
-    """The bytes of a file, at most :data:`MAX_FILE_BYTES`, as an :class:`InputError` on failure.
+def read_bytes(path: str | os.PathLike, what: str = "file", limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a file, at most ``limit`` (:data:`MAX_FILE_BYTES`), as an :class:`InputError` on failure.
 
     At most the limit plus one byte is ever read, so a device (``/dev/zero``),
     a FIFO or a file that grows while it is read cannot make us read more."""
@@ -77,17 +77,17 @@ def read_bytes(path: str | os.PathLike, what: str = "file") -> bytes:
     try:
         with open(path, "rb") as f:
             info = os.fstat(f.fileno())
-            if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
-                raise _too_big(what, name, info.st_size)
-            raw = f.read(MAX_FILE_BYTES + 1)
+            if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+                raise _too_big(what, name, info.st_size, limit)
+            raw = f.read(limit + 1)
     except FileNotFoundError:
         raise InputError(f"{what} not found", name, hint="check the path") from None
     except IsADirectoryError:
         raise InputError(f"{what} is a directory", name, hint="give a file") from None
     except OSError as exc:
         raise InputError(f"cannot read {what}: {exc.strerror or exc}", name) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise _too_big(what, name)
+    if len(raw) > limit:
+        raise _too_big(what, name, limit=limit)
     return raw
 
 
@@ -99,8 +99,8 @@ def read_stream(stream, source: str, what: str) -> bytes:
     return raw
 
 
-def _too_big(what: str, file: str, size: int | None = None) -> InputError:
-    return InputError(f"{what} is {f'{size} bytes, ' if size else ''}over the {MAX_FILE_BYTES}-byte limit", file,
+def _too_big(what: str, file: str, size: int | None = None, limit: int = MAX_FILE_BYTES) -> InputError:
+    return InputError(f"{what} is {f'{size} bytes, ' if size else ''}over the {limit}-byte limit", file,
                       hint="split it, or check that this is the right file")
 
 

@@ -1,7 +1,6 @@
-"""What the letter tests share: the historical letters and the fixture rule
-base's fact patterns (importer behaviour must not change when the shipped
-patterns grow; the historical letters are checked against the shipped ones
-in test_letters_historical.py)."""
+"""What the letter tests share: the historical letters and the fixture rule base's
+fact patterns (importer behaviour must not change when the shipped patterns
+grow)."""
 
 from __future__ import annotations
 

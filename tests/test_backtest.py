@@ -366,40 +366,6 @@ def test_the_historical_folder_counts_each_item_once(tmp_path):
     assert len(paired) == sum(letter.with_suffix(".yaml").exists() for letter in HISTORICAL.glob("*.txt"))
 
 
-def test_progress_estimate_counts_from_the_first_file_done():
-    """Workers spend their first seconds loading the rule base: the estimate must not
-    spread that over every file still to do (it showed 6 min for a 2 s run)."""
-    import io
-    from imr_rules.cli.history import Progress
-    now = [0.0]
-    stream = io.StringIO()
-    with Progress(100, stream, clock=lambda: now[0]) as bar:
-        now[0] = 5.0                  # start-up: nothing done yet
-        bar.update(1)
-        assert bar.eta() is None
-        for _ in range(9):
-            now[0] += 0.5
-            bar.update(1)
-        assert bar.eta() == pytest.approx(45.0)     # 90 files left at 2 a second
-        assert stream.getvalue().split("\r")[-1] == "backtest  [##----------------------]  10/100   10%  eta 0:00:45"
-        for _ in range(90):
-            now[0] += 0.5
-            bar.update(1)
-        assert stream.getvalue().split("\r")[-1] == "backtest  [########################]  100/100  100%"
-    assert stream.getvalue().endswith("\r")       # the line is cleared for the report
-
-
-def test_a_file_name_that_is_not_utf8_is_that_files_error(tmp_path, corpus):
-    import os
-    with open(os.path.join(os.fsencode(corpus), b"bad-\xff.yaml"), "wb") as f:
-        f.write((corpus / "agree.yaml").read_bytes())
-    result, doc = report(tmp_path, corpus, "--jobs", "1")
-    assert result.exit_code == 2, result.output
-    assert doc["summary"]["items"] == 5                    # the others are all counted
-    assert [(Path(e["source"]).name, "not valid UTF-8" in e["message"]) for e in doc["summary"]["errors"]] == \
-        [("bad-\ufffd.yaml", True)]
-
-
 def test_a_refreshed_baseline_keeps_the_reviewers_reasons(tmp_path, corpus):
     base, fresh = tmp_path / "baseline.yaml", tmp_path / "fresh.yaml"
     run(corpus, "--jobs", "1", "--write-baseline", base)
@@ -432,3 +398,37 @@ def test_overturned_caught_and_basis_agreement_gates(tmp_path, corpus, gate, thr
         assert g["value"] == row["agreed"] / row["items"]
     else:
         assert g["value"] == doc["summary"]["basis"]["agreement"]
+
+
+def test_progress_estimate_counts_from_the_first_file_done():
+    """Workers spend their first seconds loading the rule base: the estimate must not
+    spread that over every file still to do (it showed 6 min for a 2 s run)."""
+    import io
+    from imr_rules.cli.history import Progress
+    now = [0.0]
+    stream = io.StringIO()
+    with Progress(100, stream, clock=lambda: now[0]) as bar:
+        now[0] = 5.0                  # start-up: nothing done yet
+        bar.update(1)
+        assert bar.eta() is None
+        for _ in range(9):
+            now[0] += 0.5
+            bar.update(1)
+        assert bar.eta() == pytest.approx(45.0)     # 90 files left at 2 a second
+        assert stream.getvalue().split("\r")[-1] == "backtest  [##----------------------]  10/100   10%  eta 0:00:45"
+        for _ in range(90):
+            now[0] += 0.5
+            bar.update(1)
+        assert stream.getvalue().split("\r")[-1] == "backtest  [########################]  100/100  100%"
+    assert stream.getvalue().endswith("\r")       # the line is cleared for the report
+
+
+def test_a_file_name_that_is_not_utf8_is_that_files_error(tmp_path, corpus):
+    import os
+    with open(os.path.join(os.fsencode(corpus), b"bad-\xff.yaml"), "wb") as f:
+        f.write((corpus / "agree.yaml").read_bytes())
+    result, doc = report(tmp_path, corpus, "--jobs", "1")
+    assert result.exit_code == 2, result.output
+    assert doc["summary"]["items"] == 5                    # the others are all counted
+    assert [(Path(e["source"]).name, "not valid UTF-8" in e["message"]) for e in doc["summary"]["errors"]] == \
+        [("bad-\ufffd.yaml", True)]

@@ -17,7 +17,7 @@ from imr_rules.importing import letter_case_dict
 from letters_common import HISTORICAL, LETTERS
 
 #: The historical letters must always reproduce with the shipped rule base
-#: (its fact patterns and guideline chapters), as `import-letter` reads them.
+#: (its fact patterns), as `import-letter` reads them.
 pytestmark = pytest.mark.shipped
 
 # What the letters README and the brief say each letter must give.

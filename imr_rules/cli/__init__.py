@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 ran and found problems (lint findings, failed
 gates, failing examples); 2 invalid input (with file:line and a hint, never a
-traceback); 3 the tool cannot run here (the rule engine does not import).
+traceback); 3 the tool cannot run on this installation (the rule engine does
+not import).
 
 Each area's commands are importable functions in their own module
 (``drafts``, ``history``, ``toolkit``), added to the app by that module's
@@ -19,7 +20,8 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from .common import EXIT_INVALID, command_errors
+from ..errors import EngineUnavailable
+from .common import EXIT_INVALID, EXIT_UNAVAILABLE, input_errors
 
 
 class _Commands(TyperGroup):
@@ -71,6 +73,9 @@ def main() -> None:
         app(prog_name="imr-rules")
     except SystemExit as exc:
         code = exc.code
+    except EngineUnavailable as exc:    # raised by any command that imports the engine
+        typer.echo(str(exc), err=True)
+        code = EXIT_UNAVAILABLE
     except OSError as exc:
         typer.echo(f"imr-rules: error: {exc.strerror or exc}", err=True)
         code = EXIT_INVALID

@@ -109,8 +109,8 @@ def _progress(total: int):
 
 def backtest(
     paths: Annotated[List[Path], typer.Argument(
-        metavar="PATH", help="Historical case files (YAML/JSON with history), determination letters (.pdf or "
-                             ".txt), or folders of them (searched recursively).")],
+        metavar="PATH", help="Historical case files (YAML/JSON with history), determination letters (.pdf or .txt), or "
+                             "folders of them (searched recursively).")],
     rules: Rules = None,
     guidelines: Guidelines = None,
     json_file: Annotated[Optional[Path], typer.Option(
@@ -158,11 +158,7 @@ def backtest(
                              hint="give each of --json, --junit, --markdown, --write-baseline its own file")
         check_writable(target, force)
     rb = load(rules, guidelines)
-    if baseline:
-        keys, reasons = baseline_mod.load_baseline_with_reasons(str(baseline))
-        accepted = (str(baseline), keys, reasons)
-    else:
-        accepted = None
+    keys, reasons = baseline_mod.load_baseline_with_reasons(str(baseline)) if baseline else (None, None)
 
     report = run_backtest(
         [str(p) for p in paths], rb,
@@ -170,14 +166,13 @@ def backtest(
         rules_dir=str(Path(rb.rules_dir).resolve()), guidelines_dir=str(Path(rb.guidelines_dir).resolve()),
         jobs=jobs or _cpu_count(),
         gates=Gates(min_agreement, min_coverage, min_overturned_caught, min_basis_agreement),
-        baseline=accepted[:2] if accepted else None, progress=_progress)
+        baseline=(str(baseline), keys) if baseline else None, progress=_progress)
 
     emit(reports.to_text(report.document), nl=False)
     for target, render in outputs:
         write_atomic(target, render(report.document), force)
     if write_baseline:
-        write_atomic(write_baseline, baseline_mod.baseline_text(
-            report.records, str(write_baseline), accepted[2] if accepted else None), force)
+        write_atomic(write_baseline, baseline_mod.baseline_text(report.records, str(write_baseline), reasons), force)
     if report.errors:
         typer.echo(f"backtest: {len(report.errors)} file(s) could not be used:", err=True)
         for e in report.errors:
@@ -187,8 +182,7 @@ def backtest(
 
 
 def import_letter(
-    letters: Annotated[List[Path], typer.Argument(metavar="LETTER...",
-                                                 help="IMR final determination letters (PDF as published, or text).")],
+    letters: Annotated[List[Path], typer.Argument(metavar="LETTER...", help="IMR final determination letters (PDF as published, or text).")],
     out_dir: Annotated[Optional[Path], typer.Option(
         "-o", "--output-dir", file_okay=False,
         help="Write DIR/<letter stem>.yaml for each letter (required for several letters; created when "

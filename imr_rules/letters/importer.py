@@ -11,7 +11,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..yamlio import MAX_FILE_BYTES, decode_text
+from ..yamlio import MAX_FILE_BYTES, decode_text, read_bytes
 from . import summary as _summary
 from .citations import parse_citations
 from .header import letter_header, reviewer
@@ -167,19 +167,10 @@ def letter_text(data: bytes, source_file: str) -> str:
 
 
 def read_letter_bytes(path: str | os.PathLike) -> bytes:
-    """The bytes of a letter file, refusing more than a letter can be (read at most limit + 1
-    bytes, so devices, FIFOs and huge files cost nothing)."""
-    limit = MAX_PDF_BYTES
-    try:
-        with open(path, "rb") as f:
-            data = f.read(limit + 1)
-    except FileNotFoundError:
-        raise LetterError("letter not found", str(path), hint="check the path") from None
-    except IsADirectoryError:
-        raise LetterError("letter is a directory", str(path), hint="give a file") from None
-    except OSError as exc:
-        raise LetterError(f"cannot read letter: {exc.strerror or exc}", str(path)) from None
-    if len(data) > limit or (not is_pdf(data) and len(data) > MAX_FILE_BYTES):
-        raise LetterError(f"letter is over the {MAX_FILE_BYTES if not is_pdf(data) else limit}-byte limit",
-                          str(path), hint="check that this is a single determination letter")
+    """The bytes of a letter file: a PDF up to :data:`MAX_PDF_BYTES`, text up to the
+    1 MiB of every text input (at most the limit plus one byte is ever read)."""
+    data = read_bytes(path, "letter", MAX_PDF_BYTES)
+    if not is_pdf(data) and len(data) > MAX_FILE_BYTES:
+        raise LetterError(f"letter is over the {MAX_FILE_BYTES}-byte limit", str(path),
+                          hint="check that this is a single determination letter")
     return data
