@@ -7,14 +7,12 @@ from pathlib import Path
 from .cases import Case, case_from_document
 from .errors import InputError
 from .model import RuleBase
-from .yamlio import Document, is_utf8
+from .yamlio import Document
 
 
 def letter_case_dict(path: str | Path, rb: RuleBase) -> dict:
     """The case-file dict of a determination letter (see ``imr-rules import-letter``)."""
     from .letters import import_letter_file
-    if not is_utf8(str(path)):          # its name becomes the case id, written as UTF-8
-        raise InputError("the letter's name is not valid UTF-8", str(path), hint="rename the file")
     patterns = fact_patterns(rb)
     if patterns is None:
         raise InputError("the rules folder has no fact_patterns.yaml", rb.rules_dir,

@@ -7,7 +7,7 @@ not import).
 
 Each area's commands are importable functions in their own module
 (``drafts``, ``history``, ``toolkit``), added to the app by that module's
-``register(app)``. Every command runs inside :func:`common.command_errors`
+``register(app)``. Every command runs inside :func:`common.input_errors`
 (see :class:`_Commands`), so a command just raises :class:`InputError`.
 Heavy imports stay inside the commands: one-case start-up stays fast.
 """
@@ -25,10 +25,10 @@ from .common import EXIT_INVALID, EXIT_UNAVAILABLE, input_errors
 
 
 class _Commands(TyperGroup):
-    """The app's command group: every command runs inside :func:`command_errors`."""
+    """The app's command group: every command runs inside :func:`input_errors`."""
 
     def invoke(self, ctx):
-        with command_errors():
+        with input_errors():
             return super().invoke(ctx)
 
 

@@ -1,9 +1,9 @@
 """What every command shares: exit codes, the rule base options, error handling, output.
 
 Commands are plain functions that raise :class:`InputError` for invalid
-input; :func:`command_errors` (applied once to every command by the app's
+input; :func:`input_errors` (applied once to every command by the app's
 group, see ``cli/__init__.py``) prints it and exits 2, so no command needs a
-try/except of its own. The same goes for :class:`EngineUnavailable` (exit 3).
+try/except of its own.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 
-from ..errors import EngineUnavailable, InputError
+from ..errors import InputError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INVALID = 0, 1, 2
 EXIT_UNAVAILABLE = 3       # the tool cannot run here (the engine does not import): not the input's fault
@@ -41,16 +41,12 @@ def fail(exc: InputError) -> None:
 
 
 @contextlib.contextmanager
-def command_errors() -> Iterator[None]:
-    """Turn an :class:`InputError` raised inside into its message and exit 2, and
-    :class:`EngineUnavailable` into its message and exit 3 (never a traceback)."""
+def input_errors() -> Iterator[None]:
+    """Turn an :class:`InputError` raised inside into its message and exit 2."""
     try:
         yield
     except InputError as exc:
         fail(exc)
-    except EngineUnavailable as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(EXIT_UNAVAILABLE) from None
 
 
 def emit(text: str, nl: bool = True) -> None:
