@@ -41,9 +41,13 @@ import ctypes.util
 import sys
 from typing import Iterable
 
-from durable import engine as _durable
-
 from .compiler import HOLDS, SENTINEL, CompiledRuleSet, item_fact
+from .errors import EngineUnavailable
+
+try:
+    from durable import engine as _durable
+except ImportError as exc:   # e.g. the unpatched release on Python 3.13: say what to do, no traceback
+    raise EngineUnavailable(exc) from exc
 
 _RULESET = "imr"
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3        # glibc's mallopt parameter numbers

@@ -51,7 +51,7 @@ def plainly_valid_case(data: Any) -> bool:
         return False
     if "facts" in data and not _facts(data["facts"]):
         return False
-    if "ur_decision" in data and data["ur_decision"] not in _UR:
+    if "ur_decision" in data and (type(data["ur_decision"]) is not str or data["ur_decision"] not in _UR):
         return False
     if "request_date" in data or "diagnoses" in data or "patient" in data:
         return False          # rarer fields: leave them to jsonschema (dates need its format check)

@@ -148,7 +148,7 @@ class _Builder:
             p = ("facts", i)
             fact = Fact(f["id"], f["type"], " ".join(f["description"].split()), " ".join(f["question"].split()),
                         tuple(f["values"]) if "values" in f else None, f.get("unit"),
-                        Where(doc.file, doc.line_of(p)))
+                        Where(doc.file, doc.line_of(p)), f.get("derived_from"))
             if self._unique(self.facts, fact.id, doc, p + ("id",), "fact"):
                 self.facts[fact.id] = fact
 

@@ -13,6 +13,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.shipped
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):

@@ -20,6 +20,7 @@ from imr_rules.serve.api import openapi_text  # noqa: E402
 
 BASE = "http://127.0.0.1"
 SEED1 = HISTORICAL / "001_f0193407169a11a4.txt"
+PDF = HISTORICAL / "real" / "CM16-0228949.pdf"       # a published letter whose findings give facts
 LUMBAR = {"case_id": "api-1", "ur_decision": "non_certified",
           "items": [{"name": "1 LUMBAR REHABILITATION KIT"}], "facts": {"goals_documented": False}}
 
@@ -163,10 +164,19 @@ def test_letter_upload_errors(client):
     assert binary.status_code == 422 and "binary" in binary.json()["detail"]
 
 
-def test_a_pdf_letter_is_refused_clearly_until_the_importer_reads_pdfs(client):
-    response = client.post("/v1/letters", files={"file": ("CM16-0213037.pdf", b"%PDF-1.4\n...")})
+def test_a_pdf_letter_upload_returns_the_case_import_letter_writes(client, cli):
+    import yaml
+    response = client.post("/v1/letters", files={"file": (PDF.name, PDF.read_bytes(), "application/pdf")})
+    assert response.status_code == 200, response.text
+    case = response.json()
+    assert case == yaml.safe_load(cli("import-letter", PDF).stdout)
+    assert case["evidence"], "this letter states facts, with their quotes"
+
+
+def test_a_damaged_pdf_is_a_problem_with_a_hint(client):
+    response = client.post("/v1/letters", files={"file": ("CM16-0000000.pdf", b"%PDF-1.4\nnot really\n")})
     assert response.status_code == 422
-    assert response.json()["detail"] == "PDF letters cannot be read yet"
+    assert "PDF" in response.json()["detail"] and response.json()["hint"]
 
 
 def test_no_request_can_name_a_server_file(client):
@@ -192,10 +202,18 @@ def test_openapi_document_is_served_as_kept_in_the_repository(client):
     assert doc["openapi"].startswith("3.1")
 
 
+def test_openapi_file_is_what_tools_build_openapi_writes():
+    import runpy
+    tool = runpy.run_path(str(ROOT / "tools" / "build_openapi.py"))
+    assert openapi_text() == tool["text"](), "run: python tools/build_openapi.py"
+
+
 def test_openapi_case_schema_is_the_shipped_case_schema():
     from imr_rules import schemas
     doc = json.loads(openapi_text())
-    shipped = {k: v for k, v in schemas.load("case").items() if k not in ("$schema", "$id")}
+    # The same schema, its internal references ("#/$defs/...") pointing where it sits in the document.
+    rebased = json.dumps(schemas.load("case")).replace('"#/', '"#/components/schemas/Case/')
+    shipped = {k: v for k, v in json.loads(rebased).items() if k not in ("$schema", "$id")}
     assert doc["components"]["schemas"]["Case"] == shipped
 
 

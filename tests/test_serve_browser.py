@@ -25,6 +25,7 @@ from imr_rules.serve.security import loopback_hosts  # noqa: E402
 from serve_common import AQUATIC, ARTIFACTS, CHROMIUM, live_server, typed_rule_base  # noqa: E402
 
 SEED1 = HISTORICAL / "001_f0193407169a11a4.txt"
+PDF = HISTORICAL / "real" / "CM16-0228949.pdf"       # a published letter (PDF) whose findings give facts
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 # Collects Content-Security-Policy violations and errors a page reports (added by the browser, not the page).
@@ -156,19 +157,25 @@ def test_keyboard_alone_answers_a_question(page):
     shot(page, "keyboard")
 
 
-def test_upload_a_letter_and_see_its_evidence_highlighted(page):
+@pytest.mark.parametrize("letter", [SEED1, PDF], ids=["text", "pdf"])
+def test_upload_a_letter_and_see_its_evidence_highlighted(page, letter):
+    from imr_rules.importing import letter_case_and_text
+    case, text = letter_case_and_text(letter.read_bytes(), letter.name, load_rulebase())
+    text = normalize(text)
+    evidence = {**case.get("evidence", {}), **{f: e for i in case["items"] for f, e in i.get("evidence", {}).items()}}
+    assert evidence, "the letter's findings give facts"
     page.goto(page.base + "/")
-    page.get_by_label(re.compile("A determination letter")).set_input_files(str(SEED1))
+    page.get_by_label(re.compile("A determination letter")).set_input_files(str(letter))
     page.get_by_role("button", name="Upload and draft").click()
-    expect(page.locator("h1")).to_contain_text("001_f0193407169a11a4")
-    expect(page.locator("[data-testid=determination]")).to_have_text(["Not medically necessary"] * 3)
+    expect(page.locator("h1 .case-id")).to_have_text(case["case_id"])
+    expect(page.locator("[data-testid=determination]")).to_have_count(len(case["items"]))
+    # Every fact's sentence is marked in the letter's text, and only those.
     marks = page.locator("pre.letter mark")
-    expect(marks).to_have_count(2)
-    text = normalize(SEED1.read_text())
-    for quote in marks.all_inner_texts():
-        assert quote in text and quote.startswith("There is no documentation")
+    expect(marks.first).to_be_visible()
+    assert sorted(marks.all_inner_texts()) == sorted({e["quote"] for e in evidence.values()})
     shot(page, "letter-drafts")
-    item = page.locator("#item-1")
+    # The provenance of a fact links to its sentence.
+    item = page.locator("article.item", has=page.locator(".provenance a")).first
     item.locator("details.facts summary").click()
     link = item.locator(".provenance a").first
     expect(link).to_contain_text(re.compile(r"from letter, characters \d+-\d+"))

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from conftest import ROOT
-from imr_rules.cli_serve import is_loopback
+from imr_rules.cli.serve import is_loopback
 
 WEB_STACK = ("starlette", "uvicorn", "jinja2", "multipart", "python_multipart", "anyio", "pydantic", "h11",
              "imr_rules.serve")

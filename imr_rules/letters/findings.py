@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .patterns import FactPattern, FactPatterns, words
+from .patterns import FactPattern, FactPatterns, parse_count, words
 
 # A sentence ends at . ! or ? (optionally followed by a closing quote or
 # bracket) before a capital or a digit, or at a paragraph break.
@@ -132,10 +132,48 @@ def polarity(clause: str, fact: FactPattern, negation, lowered: str | None = Non
     return True if affirms else None
 
 
+def count(clause: str, fact: FactPattern, lowered: str) -> int | None:
+    """The count a clause states for a number fact ("has attended at least 6 previous
+    sessions" gives 6), or None. The clause must be about the fact (a topic match)."""
+    if fact.topic.search(clause, lowered) is None:
+        return None
+    for p in fact.numbers:
+        m = p.regex.search(clause)
+        if m:
+            value = parse_count(m.group(1))
+            if value is not None:
+                return value
+    return None
+
+
+def mask_conclusions(text: str, span: tuple[int, int], patterns: FactPatterns) -> str:
+    """``text`` with every conclusion inside ``span`` blanked out (same length, so
+    offsets into it are offsets into the letter).
+
+    A finding rests on what the record shows, never on the reviewer's verdict:
+    "the request ... is not medically necessary" is not read, so the "not" in
+    it can negate nothing and flipping it changes no fact.
+    """
+    regex = patterns.conclusions.regex
+    if regex is None:
+        return text
+    hits = list(regex.finditer(text, span[0], span[1]))
+    if not hits:
+        return text
+    parts, pos = [], 0
+    for m in hits:
+        parts.append(text[pos:m.start()])
+        parts.append(" " * (m.end() - m.start()))
+        pos = m.end()
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def item_findings(text: str, span: tuple[int, int] | None, patterns: FactPatterns) -> dict[str, Finding]:
     """The facts one rationale (``text[span[0]:span[1]]``) states, by fact id, in pattern-file order."""
     if span is None or not patterns.facts:
         return {}
+    text = mask_conclusions(text, span, patterns)
     spans = sentences(text, *span)
     first = None
     for i, (s, e) in enumerate(spans):
@@ -167,7 +205,10 @@ def item_findings(text: str, span: tuple[int, int] | None, patterns: FactPattern
                     or is_guideline_quote(clause, patterns)):
                 continue
             for fact in patterns.facts:
-                value = polarity(clause, fact, patterns.negation, low)
+                if fact.is_number:
+                    value = count(clause, fact, low)
+                else:
+                    value = polarity(clause, fact, patterns.negation, low)
                 if value is None or fact.fact in conflicting:
                     continue
                 prior = found.get(fact.fact)

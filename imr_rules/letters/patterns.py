@@ -83,13 +83,19 @@ class PatternList:
 
 @dataclass(frozen=True)
 class FactPattern:
-    """How one boolean fact is recognised: topic + affirm/deny cues."""
+    """How one fact is recognised: topic + affirm/deny cues (a boolean fact), or
+    topic + ``numbers`` patterns whose one group is the count (a number fact)."""
 
     fact: str
     line: int | None
     topic: PatternList
     affirm: PatternList
     deny: PatternList
+    numbers: tuple[Pattern, ...] = ()
+
+    @property
+    def is_number(self) -> bool:
+        return bool(self.numbers)
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,9 @@ class FactPatterns:
     skip_clauses: PatternList
     clause_breaks: PatternList
     negation: PatternList
+    #: The reviewer's conclusion ("... is not medically necessary"): masked
+    #: out of every rationale before anything is read, so no fact rests on it.
+    conclusions: PatternList
     #: Files whose excerpt texts are guideline quotations (never findings).
     guideline_files: tuple[str, ...]
     #: The excerpt texts as one lower-case word string, " word word ... ".
@@ -134,7 +143,8 @@ def load_fact_patterns(path: str | os.PathLike, *, extra_guideline_texts=()) -> 
         FactPattern(fact=fid, line=doc.line_of(("facts", fid)),
                     topic=plist(("facts", fid, "topic")),
                     affirm=plist(("facts", fid, "affirm")),
-                    deny=plist(("facts", fid, "deny")))
+                    deny=plist(("facts", fid, "deny")),
+                    numbers=_number_patterns(doc, ("facts", fid, "numbers")))
         for fid in data["facts"])
     return FactPatterns(
         file=doc.file, facts=facts,
@@ -142,9 +152,41 @@ def load_fact_patterns(path: str | os.PathLike, *, extra_guideline_texts=()) -> 
         skip_clauses=plist(("skip_clauses",)),
         clause_breaks=plist(("clause_breaks",)),
         negation=plist(("negation",)),
+        conclusions=plist(("conclusions",)),
         guideline_files=tuple(files),
         guideline_words=guideline_words,
         any_topic=_pattern_list([p for f in facts for p in f.topic.patterns], guideline_words))
+
+
+def _number_patterns(doc: Document, path: tuple) -> tuple[Pattern, ...]:
+    """A number fact's patterns: each has exactly one group, the count."""
+    listed = _compile_list(doc, path).patterns
+    for i, p in enumerate(listed):
+        if p.regex.groups != 1:
+            where = path + (i,)
+            raise doc.error(f"{'/'.join(map(str, where))}: a number pattern needs exactly one group, the count "
+                            f"(it has {p.regex.groups})", where,
+                            hint="write the count as (\\d{1,3}|one|two|...) and every other group as (?:...)")
+    return listed
+
+
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "a dozen": 12, "dozen": 12})
+
+
+def parse_count(text: str) -> int | None:
+    """``12``, ``twelve``, ``twenty-four``, ``a dozen`` as an int; None when it is not a count."""
+    t = text.strip().lower()
+    if t.isdigit():
+        return int(t) if len(t) <= 4 else None
+    if t in _NUMBER_WORDS:
+        return _NUMBER_WORDS[t]
+    tens, _, unit = t.partition("-")
+    if tens in ("twenty", "thirty", "forty", "fifty", "sixty") and unit in _NUMBER_WORDS and _NUMBER_WORDS[unit] < 10:
+        return _NUMBER_WORDS[tens] + _NUMBER_WORDS[unit]
+    return None
 
 
 def words(text: str) -> str:

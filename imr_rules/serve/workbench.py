@@ -92,10 +92,10 @@ class Workbench:
 
     def letter(self, data: bytes, filename: str) -> tuple[dict, str]:
         """An uploaded letter: its case dict and its normalized text (evidence offsets point into it)."""
-        from ..importing import letter_case_from_bytes, letter_text_from_bytes
+        from ..importing import letter_case_and_text
         from ..letters import normalize
-        case = letter_case_from_bytes(data, filename, self.rb)
-        return case, normalize(letter_text_from_bytes(data, filename))
+        case, text = letter_case_and_text(data, filename, self.rb)
+        return case, normalize(text)
 
 
 def case_from_bytes(body: bytes, source: str, rb: RuleBase) -> Case:

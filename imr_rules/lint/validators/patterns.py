@@ -65,7 +65,7 @@ class UnsafeRegex(Validator):
 class PatternMatchesNoLetter(Validator):
     id = "pattern-matches-no-letter"
     severity = "low"
-    description = "A fact pattern that matches none of the historical letters (tests/historical/*.txt)."
+    description = "A fact pattern that matches none of the historical letters (tests/historical: text and PDF)."
 
     def finalize(self, rb: RuleBase) -> list[Finding]:
         patterns = fact_patterns(self.options.fact_patterns)
@@ -79,10 +79,7 @@ class PatternMatchesNoLetter(Validator):
 
 def _letter_texts(paths) -> list[str]:
     """The historical letters under ``paths``, normalized as the letter importer reads them."""
+    from ...historical import letter_files
+    from ...letters.importer import letter_text, read_letter_bytes
     from ...letters.normalize import normalize
-    from ...yamlio import read_text
-    texts = []
-    for path in paths:
-        files = [path] if path.is_file() else sorted(path.rglob("*.txt")) if path.is_dir() else []
-        texts.extend(normalize(read_text(f, "letter")) for f in files if f.suffix.lower() == ".txt")
-    return texts
+    return [normalize(letter_text(read_letter_bytes(f), str(f))) for f in letter_files(paths)]
