@@ -45,6 +45,9 @@ run: $(STAMP)
 # cannot be downloaded here, so `playwright install` is never run). CI runs
 # as root on Debian: install the package when it is missing.
 CHROMIUM ?= /usr/bin/chromium
+# Exported rather than prefixed to the pytest line: a plain recipe line is run
+# without a shell, and the CLI's shell-completion test looks at its parents.
+export IMR_RULES_CHROMIUM := $(CHROMIUM)
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -64,7 +67,7 @@ test: $(STAMP) chromium
 	$(CLI) lint
 	$(CLI) test
 	$(CLI) backtest tests/historical --min-agreement 1.0
-	IMR_RULES_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q
+	$(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_evaluate.py
