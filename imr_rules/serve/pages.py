@@ -65,7 +65,7 @@ class Pages:
             return self.html("start.html", 422, form=values, errors=_errors(exc), sexes=SEXES,
                              ur_decisions=UR_DECISIONS)
         review = self.store.add(case)
-        return RedirectResponse(request.url_for("review", review_id=review.id), status_code=303)
+        return _to_review(review)
 
     async def start_upload(self, request: Request):
         try:
@@ -82,7 +82,7 @@ class Pages:
             return self.html("start.html", 422, form={}, errors=_errors(exc), sexes=SEXES,
                              ur_decisions=UR_DECISIONS)
         review = self.store.add(case, document, name if document is not None else None)
-        return RedirectResponse(request.url_for("review", review_id=review.id), status_code=303)
+        return _to_review(review)
 
     # The review
 
@@ -123,7 +123,7 @@ class Pages:
                 review.answer(item_id, fact_id, value)
         if problems:
             return await self.review(request, [_errors(p)[0] for p in problems], 422)
-        return RedirectResponse(str(request.url_for("review", review_id=review.id)), status_code=303)
+        return _to_review(review)
 
     # Exports
 
@@ -229,6 +229,11 @@ def _errors(exc: InputError) -> list[dict]:
 
 def _file_stem(case_id: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in case_id)[:80].strip(".") or "case"
+
+
+def _to_review(review) -> RedirectResponse:
+    # A path, not an absolute URL: right behind a proxy that terminates TLS too.
+    return RedirectResponse(f"/review/{review.id}", status_code=303)
 
 
 def _download(text: str, media_type: str, filename: str) -> Response:
