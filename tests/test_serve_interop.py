@@ -207,6 +207,14 @@ def test_order_sign_returns_one_card_per_order_with_a_link_to_its_review(client)
     assert page.status_code == 200 and "1 LUMBAR REHABILITATION KIT" in page.text and "Tramadol 50mg #60" in page.text
 
 
+def test_markup_in_an_order_is_escaped_in_the_card_detail(client):
+    payload = '<img src=x onerror="alert(1)">'
+    body = {**ORDER_SIGN, "context": {**ORDER_SIGN["context"], "draftOrders": {"resourceType": "Bundle", "entry": [
+        {"resource": {"resourceType": "ServiceRequest", "code": {"text": f"Home exercise kit {payload}"}}}]}}}
+    card = client.post("/cds-services/imr-rules-order-sign", json=body).json()["cards"][0]
+    assert "<img" not in card["detail"] and "&lt;img src=x" in card["detail"]
+
+
 def test_order_sign_errors(client):
     assert client.post("/cds-services/other", json=ORDER_SIGN).status_code == 404
     assert client.post("/cds-services/imr-rules-order-sign", json={**ORDER_SIGN, "hook": "patient-view"}).status_code == 422

@@ -10,6 +10,8 @@ answers the open questions.
 
 from __future__ import annotations
 
+import html
+
 from ..errors import InputError
 from ..rationale import DETERMINATION_LABEL
 from ..render import basis_sentence
@@ -107,10 +109,12 @@ def cards(result: dict, review_url: str) -> dict:
 
 
 def detail_markdown(item: dict) -> str:
+    """The card's detail. Markup characters are escaped: the item's name came from the request,
+    and an EHR renders the Markdown (CommonMark shows the entities as the characters)."""
     lines = [f"**{DETERMINATION_LABEL[item['determination']]}** (draft)", "",
              basis_sentence(item["basis"]), "", item["rationale"]]
     if item["documentation_gaps"]:
         lines += ["", "Documentation still missing:"]
         lines += [f"- {g['question']}" for g in item["documentation_gaps"]]
     lines += ["", f"*{item['review_note']}*"]
-    return "\n".join(lines)
+    return html.escape("\n".join(lines), quote=False)
