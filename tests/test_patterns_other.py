@@ -12,18 +12,12 @@ categories of these services.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from imr_rules.derive import surgery_in_item_name
-from imr_rules.letters import load_fact_patterns, normalize
-from imr_rules.letters.findings import item_findings
+from test_letters_patterns import read      # facts of a rationale, read with the shipped patterns
 
 pytestmark = pytest.mark.shipped
-
-ROOT = Path(__file__).resolve().parents[1]
-PATTERNS = load_fact_patterns(ROOT / "rules" / "fact_patterns.yaml")
 
 RISK = "perioperative_risk_factors_documented"
 BLEED = "bleeding_risk_documented"
@@ -37,12 +31,6 @@ RTW = "unsuccessful_return_to_work_attempts"
 MMI = "near_maximum_medical_improvement"
 EXERCISE = "daily_exercise_program_documented"
 TOPIC_FACTS = (RISK, BLEED, ANTICOAG, IMPLANT, EXAM, CORROB, CONSERV, FULL_DUTY, RTW, MMI, EXERCISE)
-
-
-def read(rationale: str) -> dict:
-    """Facts of a rationale (as normalized text), {fact: value}."""
-    text = normalize(rationale)
-    return {k: f.value for k, f in item_findings(text, (0, len(text)), PATTERNS).items()}
 
 
 def read_in_case(sentence: str) -> dict:
@@ -217,3 +205,42 @@ def test_categories_of_surgery_related_services(shipped_rb, name, category):
 ])
 def test_spinal_levels_name_the_region(shipped_rb, name, region):
     assert shipped_rb.items.body_region_of(name) == region
+
+
+def _drafts(shipped_rb, tmp_path, items: str) -> dict:
+    from imr_rules.evaluate import Evaluator
+    from imr_rules.inputs import load_any
+    case = tmp_path / "case.yaml"
+    case.write_text("case_id: c\nur_decision: non_certified\nitems:\n" + items)
+    result = Evaluator(shipped_rb).evaluate(load_any(str(case), shipped_rb))
+    return {i["item_id"]: i for i in result["items"]}
+
+
+def test_equipment_after_surgery_waits_for_the_surgery(shipped_rb, tmp_path):
+    drafts = _drafts(shipped_rb, tmp_path,
+                     '  - {id: a, name: "Associated surgical service: Slingshot sling"}\n'
+                     '  - {id: b, name: "Associated surgical service: Slingshot sling",'
+                     ' facts: {associated_surgery_certified: true}}\n'
+                     '  - {id: c, name: "Associated surgical service: Cold therapy for one week",'
+                     ' facts: {associated_surgery_certified: false}}\n'
+                     '  - {id: d, name: "Post-op sling", facts: {associated_surgery_certified: true,'
+                     ' requested_with_surgery: false}}\n')
+    # The name says a surgery goes with it; whether the surgery happens is asked.
+    assert drafts["a"]["determination"] == "insufficient_information"
+    assert [g["fact"] for g in drafts["a"]["documentation_gaps"]] == ["associated_surgery_certified"]
+    assert (drafts["b"]["determination"], drafts["b"]["deciding_rules"]) == (
+        "medically_necessary", ["other-sling-after-surgery"])
+    assert (drafts["c"]["determination"], drafts["c"]["deciding_rules"]) == (
+        "not_medically_necessary", ["other-cryotherapy-surgery-not-certified"])
+    # A value the case states wins over the one read from the name.
+    assert drafts["d"]["deciding_rules"] == ["other-sling-not-after-surgery"]
+
+
+def test_preoperative_test_lists_the_surgery_as_open_documentation(shipped_rb, tmp_path):
+    drafts = _drafts(shipped_rb, tmp_path,
+                     '  - {id: a, name: "Pre-op labs: CBC", facts: {perioperative_risk_factors_documented: true}}\n'
+                     '  - {id: b, name: "Pre-op labs: CBC", facts: {perioperative_risk_factors_documented: true,'
+                     ' associated_surgery_certified: false}}\n')
+    assert drafts["a"]["determination"] == "medically_necessary"
+    assert [g["fact"] for g in drafts["a"]["documentation_gaps"]] == ["associated_surgery_certified"]
+    assert drafts["b"]["deciding_rules"] == ["other-preop-surgery-not-certified"]
