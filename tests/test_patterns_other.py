@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from imr_rules.derive import surgery_in_item_name
+from imr_rules.derive import repeat_injection_in_item_name, surgery_in_item_name
 from test_letters_patterns import read      # facts of a rationale, read with the shipped patterns
 
 pytestmark = pytest.mark.shipped
@@ -30,7 +30,10 @@ FULL_DUTY = "released_to_full_duty"
 RTW = "unsuccessful_return_to_work_attempts"
 MMI = "near_maximum_medical_improvement"
 EXERCISE = "daily_exercise_program_documented"
-TOPIC_FACTS = (RISK, BLEED, ANTICOAG, IMPLANT, EXAM, CORROB, CONSERV, FULL_DUTY, RTW, MMI, EXERCISE)
+PRIOR_ESI = "prior_epidural_injection_documented"
+RELIEF = "prior_injection_relief_documented"
+TOPIC_FACTS = (RISK, BLEED, ANTICOAG, IMPLANT, EXAM, CORROB, CONSERV, FULL_DUTY, RTW, MMI, EXERCISE,
+               PRIOR_ESI, RELIEF)
 
 
 def read_in_case(sentence: str) -> dict:
@@ -81,6 +84,18 @@ PARAPHRASES = [
     (CONSERV, "He completed therapy without improvement and conservative measures have been exhausted.", True),
     (CONSERV, "The claimant has not yet tried conservative treatment.", False),
     (CONSERV, "It is unclear whether any conservative care was attempted and failed.", False),
+    # An earlier epidural injection, and what it gave.
+    (PRIOR_ESI, "He is status post L4-5 transforaminal ESI in March.", True),
+    (PRIOR_ESI, "The previous epidural steroid injection was performed in 2015.", True),
+    (PRIOR_ESI, "She has never had an epidural injection.", False),
+    (PRIOR_ESI, "There is no prior ESI on record.", False),
+    (RELIEF, "The patient reported 60% pain relief for two months after the last injection.", True),
+    (RELIEF, "He had significant relief from the prior epidural block.", True),
+    (RELIEF, "There was no documented relief from the previous ESI.", False),
+    (RELIEF, "The first injection gave only temporary relief.", False),
+    (RELIEF, "After the prior block he had no improvement.", False),
+    (RELIEF, "She reports 30% relief after the last epidural.", False),
+    (RELIEF, "The earlier ESI gave 70% relief for only two weeks.", False),
     # Work status.
     (FULL_DUTY, "He returned to full duty last month.", True),
     (FULL_DUTY, "The employee is working regular duty without restrictions.", True),
@@ -122,6 +137,7 @@ GUIDELINE_VOICE = [
     "The MTUS recommends epidural injections after failure of conservative treatment.",
     "If the patient has comorbidities, preoperative testing may be appropriate.",
     "Radiculopathy must be documented by physical examination and corroborated by imaging studies.",
+    "Repeat blocks should be based on at least 50% pain relief for six to eight weeks.",
 ]
 
 
@@ -171,6 +187,18 @@ def test_each_clause_reads_its_own_fact():
 ])
 def test_requested_with_surgery_is_read_from_the_name(name, with_surgery):
     assert surgery_in_item_name(name) is with_surgery
+
+
+@pytest.mark.parametrize("name, repeat", [
+    ("Repeat lumbar epidural steroid injection L4-5", True),
+    ("Second ESI at L5-S1", True),
+    ("Lumbar ESI, repeat", True),
+    ("Right L5-S1 epidural steroid injection", None),
+    ("Repeat MRI of the lumbar spine", None),
+    ("Additional physical therapy 2 times a week for 4 weeks", None),
+])
+def test_a_repeat_injection_is_read_from_the_name(name, repeat):
+    assert repeat_injection_in_item_name(name) is repeat
 
 
 @pytest.mark.parametrize("name, category", [
