@@ -272,3 +272,39 @@ def test_preoperative_test_lists_the_surgery_as_open_documentation(shipped_rb, t
     assert drafts["a"]["determination"] == "medically_necessary"
     assert [g["fact"] for g in drafts["a"]["documentation_gaps"]] == ["associated_surgery_certified"]
     assert drafts["b"]["deciding_rules"] == ["other-preop-surgery-not-certified"]
+
+
+# The published letters with items of this topic's categories (preoperative
+# tests, equipment after a surgery, ESIs, FCEs, cervical pillows).
+TOPIC_LETTERS = ["CM16-0246487", "CM16-0247274", "CM16-0248471", "CM16-0248698", "CM17-0006287",
+                 "CM17-0006634", "CM17-0010420", "CM17-0014449"]
+
+
+@pytest.mark.parametrize("case_number", TOPIC_LETTERS)
+def test_shipped_patterns_are_conclusion_blind_on_this_topics_letters(shipped_rb, case_number):
+    # tests/test_conclusion_blind.py flips every letter with the fixture's
+    # patterns; this topic's facts live in the shipped ones.
+    from conftest import HISTORICAL
+    from imr_rules.cases import case_from_document
+    from imr_rules.evaluate import Evaluator
+    from imr_rules.letters import import_letter, letter_text
+    from imr_rules.letters.conclusions import flip
+    from imr_rules.yamlio import Document
+    from test_conclusion_blind import facts_of
+    from test_letters_patterns import PATTERNS as SHIPPED_PATTERNS
+
+    path = HISTORICAL / "real" / f"{case_number}.pdf"
+    text = letter_text(path.read_bytes(), str(path))
+    as_written, turned = (import_letter(t, source_file=path.name, sha256="0", patterns=SHIPPED_PATTERNS)
+                          for t in (text, flip(text)))
+    assert facts_of(turned) == facts_of(as_written)
+    evaluator = Evaluator(shipped_rb)
+    drafts = [evaluator.evaluate(case_from_document(Document(c, c["case_id"], {}), shipped_rb,
+                                                    schema_checked=True))["items"] for c in (as_written, turned)]
+    assert drafts[0] == drafts[1]
+    assert any(i["category"] in CATEGORIES for i in drafts[0])
+
+
+CATEGORIES = {"preoperative_testing", "preoperative_coagulation_testing", "preoperative_urinalysis",
+              "cold_therapy_unit", "sling", "epidural_steroid_injection", "functional_capacity_evaluation",
+              "cervical_pillow"}
