@@ -157,8 +157,11 @@ def test_paraphrases(fact, sentence, value):
 
 @pytest.mark.parametrize("sentence", CONTROLS)
 def test_negative_controls_give_no_fact(sentence):
-    assert read(sentence) == {}
-    assert read_in_case(sentence) == {}
+    # None of the four facts; "completed twelve sessions of physical therapy"
+    # is a therapy finding (tests/test_patterns_therapy.py), not an exercise one.
+    four = {NEED, GOALS, MON, CONTRA}
+    assert not four & read(sentence).keys()
+    assert not four & read_in_case(sentence).keys()
 
 
 @pytest.mark.parametrize("sentence", GUIDELINE_VOICE)
