@@ -9,18 +9,12 @@ controls that must give no fact. They read the SHIPPED patterns.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from imr_rules.derive import modality_in_item_name
-from imr_rules.letters import load_fact_patterns, normalize
-from imr_rules.letters.findings import item_findings
+from test_letters_patterns import read     # the shipped patterns, read like a letter's rationale
 
 pytestmark = pytest.mark.shipped
-
-ROOT = Path(__file__).resolve().parents[1]
-PATTERNS = load_fact_patterns(ROOT / "rules" / "fact_patterns.yaml")
 
 PRIOR, REQUESTED, EXCEED = "prior_therapy_visits", "therapy_visits_requested", "therapy_visits_exceed_guideline"
 IMPROVED, DEFICITS, NEED = ("prior_therapy_functional_improvement_documented",
@@ -28,12 +22,6 @@ IMPROVED, DEFICITS, NEED = ("prior_therapy_functional_improvement_documented",
 REHAB, MEDS, HEP_FAILED = ("rehabilitation_program_documented", "pain_medication_reduced_or_not_tolerated",
                            "home_exercise_program_failed")
 THERAPY_FACTS = {PRIOR, REQUESTED, EXCEED, IMPROVED, DEFICITS, NEED, REHAB, MEDS, HEP_FAILED}
-
-
-def read(rationale: str) -> dict:
-    """Facts of a rationale (as normalized text), {fact: value}."""
-    text = normalize(rationale)
-    return {k: f.value for k, f in item_findings(text, (0, len(text)), PATTERNS).items()}
 
 
 def read_in_case(sentence: str) -> dict:
