@@ -100,9 +100,34 @@ def repeat_injection_in_item_name(name: str) -> bool | None:
     return True if _REPEAT_INJECTION.search(name) else None
 
 
+# A passive modality request names its modality, and the guidelines decide
+# some modalities by name (therapeutic ultrasound; heat or cold applied by a
+# therapist). First match wins: "Infrared heat" is infrared, "Ice/Heat pads
+# therapy" is heat or cold.
+_MODALITIES = (
+    ("ultrasound", re.compile(r"\bultrasound\b(?!.{0,20}\bguid)", re.IGNORECASE)),
+    ("infrared", re.compile(r"\binfrared\b", re.IGNORECASE)),
+    ("diathermy", re.compile(r"\bdiathermy\b", re.IGNORECASE)),
+    ("traction", re.compile(r"\btraction\b|\bspinolator\b", re.IGNORECASE)),
+    ("myofascial_release", re.compile(r"\bmyofascial release\b", re.IGNORECASE)),
+    ("massage", re.compile(r"\bmassage\b", re.IGNORECASE)),
+    ("heat_cold", re.compile(r"\b(?:heat|ice|cold|hot)(?:/(?:heat|ice|cold))? ?(?:packs?|pads?|therapy|applications?)\b",
+                             re.IGNORECASE)),
+)
+
+
+def modality_in_item_name(name: str) -> str | None:
+    """The passive modality an item's name asks for (``ultrasound``, ``heat_cold``, ...), or None."""
+    for value, pattern in _MODALITIES:
+        if pattern.search(name):
+            return value
+    return None
+
+
 #: Derivations a fact of the catalog may name in ``derived_from``.
 DERIVATIONS: dict[str, Callable[[str], object]] = {
     "visits_in_item_name": visits_in_item_name,
     "surgery_in_item_name": surgery_in_item_name,
     "repeat_injection_in_item_name": repeat_injection_in_item_name,
+    "modality_in_item_name": modality_in_item_name,
 }

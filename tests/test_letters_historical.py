@@ -30,8 +30,10 @@ EXPECTED = {
     "dev-02-gym-and-aquatic": ({}, ["upheld", "upheld"]),
     "dev-03-lumbar-cervical-noisy": ({"equipment_need_documented": False, "goals_documented": False,
                                       "outcome_monitoring_documented": False}, ["upheld"] * 2),
+    # The body-weight home program "has plateaued": a home program that has not been effective.
     "dev-04-home-kit-overturned-mtus": ({"equipment_need_documented": True, "goals_documented": True,
-                                         "outcome_monitoring_documented": True}, ["overturned"]),
+                                         "outcome_monitoring_documented": True,
+                                         "home_exercise_program_failed": True}, ["overturned"]),
     "dev-05-contraindicated": ({"exercise_contraindicated": True}, ["upheld"]),
     # Written for this project in the seeds' layout, with findings phrased as
     # none of the other letters phrase them (held-out style); facts per item.
@@ -75,4 +77,4 @@ def test_dev06_paraphrased_findings_are_read_per_item():
     assert kits["facts"] == {"equipment_need_documented": False, "goals_documented": False,
                              "outcome_monitoring_documented": False}
     assert ymca["facts"] == {"equipment_need_documented": True, "goals_documented": True,
-                             "outcome_monitoring_documented": True}
+                             "outcome_monitoring_documented": True, "home_exercise_program_failed": True}

@@ -209,8 +209,10 @@ def test_a_repeat_injection_is_read_from_the_name(name, repeat):
     ("Pre-op labs: PT/PTT", "preoperative_coagulation_testing"),
     ("Associated surgical service: UA", "preoperative_urinalysis"),
     ("Chest x-ray", "xray"),                                   # not before a surgery: imaging
-    ("Associated surgical service: Physical therapy, times 12", "physical_therapy"),
-    ("Associated surgical service: EMS/TENS unit", "electrical_stimulation"),
+    # Therapy after a surgery is postsurgical therapy (the Postsurgical Treatment
+    # Guidelines, not the Chronic Pain visit counts or TENS trial; therapies topic).
+    ("Associated surgical service: Physical therapy, times 12", "postsurgical_therapy"),
+    ("Associated surgical service: EMS/TENS unit", "postsurgical_therapy"),
     ("Associated surgical service: Cold therapy for one week", "cold_therapy_unit"),
     ("Cold therapy unit", "cold_therapy_unit"),
     ("Ice/Heat pads therapy times 6", "passive_modality"),     # a passive modality, not a unit
