@@ -23,7 +23,7 @@ find_python = $(shell if [ -n "$(PYTHON)" ]; then p="$(PYTHON)"; $(call ok_pytho
 	for p in python3.13 python3 $$(ls -d $$HOME/.pyenv/versions/3.13*/bin/python 2>/dev/null); do \
 		$(call ok_python,13) && { echo "$$p"; exit 0; }; done)
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean chromium
 
 $(STAMP): pyproject.toml $(DURABLE_BUILD)
 	@set -e; if [ ! -x "$(PY)" ]; then \
@@ -35,15 +35,34 @@ $(STAMP): pyproject.toml $(DURABLE_BUILD)
 	$(PY) -m pip install --quiet --upgrade pip
 	@if $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 13))'; then \
 		echo "$(PY) tools/build_durable_rules.py"; $(PY) tools/build_durable_rules.py; fi
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,test-serve]'
 	@touch $(STAMP)
 
 run: $(STAMP)
 	$(CLI) evaluate examples/*.yaml
 
+# The browser tests drive Debian's chromium through Playwright (browsers
+# cannot be downloaded here, so `playwright install` is never run). CI runs
+# as root on Debian: install the package when it is missing.
+CHROMIUM ?= /usr/bin/chromium
+# Exported rather than prefixed to the pytest line: a plain recipe line is run
+# without a shell, and the CLI's shell-completion test looks at its parents.
+export IMR_RULES_CHROMIUM := $(CHROMIUM)
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing Debian's chromium for the browser tests"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; \
+		else \
+			echo "error: $(CHROMIUM) is missing: install Debian's chromium (apt-get install chromium) or set CHROMIUM=" >&2; \
+			exit 2; \
+		fi; \
+	fi
+
 # The rule base's own checks first (fast, and what a policy editor runs),
 # then the whole pytest suite, whose summary closes the output.
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(CLI) validate
 	$(CLI) lint
 	$(CLI) test
@@ -55,6 +74,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_backtest.py
 	$(PY) benchmarks/bench_backtest.py --pdf
 	$(PY) benchmarks/bench_letter_reading.py
+	$(PY) benchmarks/bench_serve.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

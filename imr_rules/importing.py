@@ -2,22 +2,57 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from .cases import Case, case_from_document
 from .errors import InputError
 from .model import RuleBase
-from .yamlio import Document
+from .yamlio import MAX_FILE_BYTES, Document
 
 
 def letter_case_dict(path: str | Path, rb: RuleBase) -> dict:
     """The case-file dict of a determination letter (see ``imr-rules import-letter``)."""
     from .letters import import_letter_file
+    return import_letter_file(path, patterns=_required_patterns(rb))
+
+
+def letter_text_from_bytes(data: bytes, filename: str) -> str:
+    """The text of an uploaded letter, PDF or UTF-8 text (evidence offsets point into
+    ``letters.normalize`` of it)."""
+    from .letters import letter_text
+    from .letters.pdf import is_pdf
+    name = Path(filename).name or "letter"
+    if not is_pdf(data) and len(data) > MAX_FILE_BYTES:
+        raise InputError(f"letter is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit", name,
+                         hint="check that this is a single determination letter")
+    return letter_text(data, name)
+
+
+def letter_case_from_bytes(data: bytes, filename: str, rb: RuleBase) -> dict:
+    """The case dict ``import-letter`` writes, from an uploaded letter's bytes (PDF or text).
+
+    ``filename`` only names the letter; nothing is read from disk.
+    """
+    return letter_case_and_text(data, filename, rb)[0]
+
+
+def letter_case_and_text(data: bytes, filename: str, rb: RuleBase) -> tuple[dict, str]:
+    """The case dict of an uploaded letter and the letter's text (read once: a PDF's text layer costs)."""
+    from .letters import import_letter
+    name = Path(filename).name or "letter"
+    text = letter_text_from_bytes(data, name)
+    case = import_letter(text, source_file=name, sha256=hashlib.sha256(data).hexdigest(),
+                         patterns=_required_patterns(rb))
+    return case, text
+
+
+def _required_patterns(rb: RuleBase):
     patterns = fact_patterns(rb)
     if patterns is None:
         raise InputError("the rules folder has no fact_patterns.yaml", rb.rules_dir,
                          hint="letters need fact patterns to find the record's facts")
-    return import_letter_file(path, patterns=patterns)
+    return patterns
 
 
 _cache: dict[tuple[str, str], object] = {}

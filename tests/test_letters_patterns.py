@@ -155,6 +155,16 @@ def test_paraphrases(fact, sentence, value):
     assert read_in_case(sentence).get(fact) is value
 
 
+@pytest.mark.parametrize("sentence", [
+    "The records do not document significant objective deficits.",
+    "There are no objective findings of instability on examination.",
+    "Objective functional improvement was not documented.",
+])
+def test_objective_the_adjective_is_not_a_goal(sentence):
+    assert read_in_case(sentence).get(GOALS) is None
+    assert read_in_case("The objective of the program is not stated.").get(GOALS) is False
+
+
 @pytest.mark.parametrize("sentence", CONTROLS)
 def test_negative_controls_give_no_fact(sentence):
     assert read(sentence) == {}

@@ -6,7 +6,7 @@ traceback); 3 the tool cannot run on this installation (the rule engine does
 not import).
 
 Each area's commands are importable functions in their own module
-(``drafts``, ``history``, ``toolkit``), added to the app by that module's
+(``drafts``, ``history``, ``toolkit``, ``serve``), added to the app by that module's
 ``register(app)``. Every command runs inside :func:`common.input_errors`
 (see :class:`_Commands`), so a command just raises :class:`InputError`.
 Heavy imports stay inside the commands: one-case start-up stays fast.
@@ -49,11 +49,12 @@ def _root(version: bool = typer.Option(False, "--version", callback=version_call
     """Draft cited IMR-style medical-necessity decisions from MTUS/ODG guideline rules."""
 
 
-from . import drafts, history, toolkit  # noqa: E402
+from . import drafts, history, serve, toolkit  # noqa: E402
 
 drafts.register(app)
 history.register(app)
 toolkit.register(app)
+serve.register(app)
 
 
 def main() -> None:
