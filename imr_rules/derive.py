@@ -117,7 +117,8 @@ _TOPICAL_OTHER = _words("lidocaine", "lidoderm", "lido ?pro", "terocin", "anecre
                         "carisoprodol")
 # Not recommended as a topical product: any muscle relaxant ("There is no evidence for use
 # of any other muscle relaxant as a topical product") and lidocaine in any form but the
-# dermal patch (Lidoderm). Lidopro, Terocin and Anecream are lidocaine creams/ointments.
+# dermal patch (Lidoderm). Lidopro, Terocin and Anecream are lidocaine creams/ointments;
+# a product that contains one "is not recommended" as a whole.
 _TOPICAL_MUSCLE_RELAXANT = _words("cyclobenzaprine", "flexeril", "baclofen", "orphenadrine", "methocarbamol",
                                   "tizanidine", "carisoprodol")
 _LIDOCAINE = _words("lidocaine", "lido ?pro", "terocin", "anecream")
@@ -126,19 +127,30 @@ _PATCH = _words("patch(?:es)?", "lidoderm", "dermal system")
 _TOPICAL_UNSETTLED = _words("gabapentin", "pregabalin", "amitriptyline", "dextromethorphan", "ketamine", "clonidine",
                             "tramadol", "flurbiprofen", "ketoprofen", "piroxicam", "indomethacin", "naproxen")
 _TOPICAL_SETTLED = _words("diclofenac", "voltaren", "pennsaid", "flector", "ibuprofen", "capsaicin", "lidoderm",
-                          "lidocaine")
+                          "lidocaine", "lido ?pro", "terocin", "anecream", "cyclobenzaprine", "flexeril", "baclofen",
+                          "orphenadrine", "methocarbamol", "tizanidine", "carisoprodol")
 
 
-def topical_contains_not_recommended_agent(name: str) -> bool | None:
-    """Whether a topical product contains an agent that is not recommended as a topical
-    (a muscle relaxant, or lidocaine other than as a dermal patch): "any compounded product
-    that contains at least one drug (or drug class) that is not recommended is not
-    recommended". None when the name names no agent we can judge, or one we cannot."""
-    if _TOPICAL_MUSCLE_RELAXANT.search(name) or (_LIDOCAINE.search(name) and not _PATCH.search(name)):
+def _topical_agent(name: str, present: bool) -> bool | None:
+    """True when the agent is ``present``; False when it is not and every agent the name
+    lists is one the guideline excerpts settle; None when the name does not tell."""
+    if present:
         return True
     if _TOPICAL_UNSETTLED.search(name) or not _TOPICAL_SETTLED.search(name):
         return None
     return False
+
+
+def topical_muscle_relaxant_in_item_name(name: str) -> bool | None:
+    """Whether a topical product contains a muscle relaxant ("There is no evidence for use of
+    any other muscle relaxant as a topical product"); None when the name does not tell."""
+    return _topical_agent(name, bool(_TOPICAL_MUSCLE_RELAXANT.search(name)))
+
+
+def topical_non_patch_lidocaine_in_item_name(name: str) -> bool | None:
+    """Whether a topical product contains lidocaine in a form other than the dermal patch (a
+    cream, gel, lotion or ointment: Lidopro, Terocin, Anecream); None when the name does not tell."""
+    return _topical_agent(name, bool(_LIDOCAINE.search(name)) and not _PATCH.search(name))
 
 
 def topical_agent_class_in_item_name(name: str) -> str | None:
@@ -166,7 +178,8 @@ DERIVATIONS: dict[str, Callable[[str], object]] = {
     "visits_in_item_name": visits_in_item_name,
     "postoperative_in_item_name": postoperative_in_item_name,
     "quantity_stated_in_item_name": quantity_stated_in_item_name,
-    "topical_contains_not_recommended_agent": topical_contains_not_recommended_agent,
+    "topical_muscle_relaxant_in_item_name": topical_muscle_relaxant_in_item_name,
+    "topical_non_patch_lidocaine_in_item_name": topical_non_patch_lidocaine_in_item_name,
     "topical_agent_class_in_item_name": topical_agent_class_in_item_name,
     "medication_class_in_item_name": medication_class_in_item_name,
 }

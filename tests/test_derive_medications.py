@@ -9,7 +9,7 @@ import yaml
 
 from imr_rules.derive import (DERIVATIONS, medication_class_in_item_name, postoperative_in_item_name,
                               quantity_stated_in_item_name, topical_agent_class_in_item_name,
-                              topical_contains_not_recommended_agent)
+                              topical_muscle_relaxant_in_item_name, topical_non_patch_lidocaine_in_item_name)
 from imr_rules.examples_runner import example_case
 from imr_rules.loader import load_rulebase
 from imr_rules.model import Example, Where
@@ -47,22 +47,23 @@ def test_quantity_stated_in_item_name(name, expected):
     assert quantity_stated_in_item_name(name) is expected
 
 
-@pytest.mark.parametrize("name, not_recommended, agents", [
-    ("Cyclobenzaprine 5% in cream base 240g", True, "non_nsaid"),
-    ("Baclofen 2%/Lidoderm patch", True, "non_nsaid"),                  # a muscle relaxant, whatever else
-    ("Lidocaine ointment 5% #1", True, "non_nsaid"),                    # lidocaine, not a patch
-    ("Retrospective Lidopro 4%-27.5%-0.0325% 121gm #1", True, "non_nsaid"),
-    ("Flurbiprofen 10%/Dextromethorphan 5%/Lidocaine 5%, 120grams", True, "mixed"),
-    ("Lidoderm 5% patch #30", False, "non_nsaid"),
-    ("Lidocaine 5% patch #30", False, "non_nsaid"),
-    ("Voltaren gel 1% 100g", False, "nsaid"),
-    ("Capsaicin 0.025% cream", False, "non_nsaid"),
-    ("Ketoprofen 20% in cream base 240g", None, "nsaid"),               # not settled by the excerpts
-    ("Gabapentin 10% cream", None, "non_nsaid"),
-    ("Salonpas pad #60", None, None),                                   # no agent we know
+@pytest.mark.parametrize("name, relaxant, lidocaine, agents", [
+    ("Cyclobenzaprine 5% in cream base 240g", True, False, "non_nsaid"),
+    ("Baclofen 2%/Lidoderm patch", True, False, "non_nsaid"),
+    ("Cyclobenzaprine 2%/Gabapentin 6% cream", True, None, "non_nsaid"),   # gabapentin: not settled
+    ("Lidocaine ointment 5% #1", False, True, "non_nsaid"),                 # lidocaine, not a patch
+    ("Retrospective Lidopro 4%-27.5%-0.0325% 121gm #1", False, True, "non_nsaid"),
+    ("Flurbiprofen 10%/Dextromethorphan 5%/Lidocaine 5%, 120grams", None, True, "mixed"),
+    ("Lidoderm 5% patch #30", False, False, "non_nsaid"),
+    ("Lidocaine 5% patch #30", False, False, "non_nsaid"),
+    ("Voltaren gel 1% 100g", False, False, "nsaid"),
+    ("Capsaicin 0.025% cream", False, False, "non_nsaid"),
+    ("Ketoprofen 20% in cream base 240g", None, None, "nsaid"),            # not settled by the excerpts
+    ("Salonpas pad #60", None, None, None),                                 # no agent we know
 ])
-def test_topical_agents_in_item_name(name, not_recommended, agents):
-    assert topical_contains_not_recommended_agent(name) is not_recommended
+def test_topical_agents_in_item_name(name, relaxant, lidocaine, agents):
+    assert topical_muscle_relaxant_in_item_name(name) is relaxant
+    assert topical_non_patch_lidocaine_in_item_name(name) is lidocaine
     assert topical_agent_class_in_item_name(name) == agents
 
 
