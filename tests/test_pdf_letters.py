@@ -10,7 +10,7 @@ import yaml
 from imr_rules.errors import InputError
 from imr_rules.letters import import_letter_file
 
-from conftest import HISTORICAL, ROOT
+from conftest import FIXTURE, HISTORICAL, ROOT
 from letters_common import LETTERS, PATTERNS
 from pdfs import image_only_pdf, text_pdf
 
@@ -100,6 +100,8 @@ def test_backtest_and_diff_take_folders_of_pdf_letters(cli, tmp_path):
     assert result.exit_code == 0, result.output
     summary = json.loads(report.read_text())["summary"]
     assert summary["items"] == 5 and summary["files"]["errors"] == 0     # 1 + 2 + 2 disputed items
-    result = cli("diff", "--base", ROOT, folder)
+    # The base is the tests' own rule base, as the current one is: the shipped
+    # rules/ grow with every topic and may decide these letters differently.
+    result = cli("diff", "--base", FIXTURE, folder)
     assert result.exit_code == 0, result.output
     assert "3 inputs, 5 items, 0 items changed" in result.stdout
