@@ -108,6 +108,7 @@ CASES = {
         ("The patient has been taking ibuprofen for several years.", False),
         ("There is no documentation that the NSAID will be used short term.", False),
         ("The records reflect long-term use of the anti-inflammatory.", False),
+        ("She has used naproxen daily for many months.", False),
     ],
     INITIAL: [
         ("This is an initial trial of the medication.", True),
@@ -171,6 +172,8 @@ GUIDELINE_VOICE = [
     "There should be documentation of pain relief and improvement in function with the medication.",
     "They also state that side effects should be documented at each visit.",
     "Muscle relaxants may be appropriate for short-term treatment of acute muscle spasm.",
+    "Continued use is based upon documented pain relief and functional improvement.",
+    "The medication may be continued if functional improvement is documented.",
 ]
 
 
@@ -210,6 +213,10 @@ def test_clauses_read_relief_and_function_apart():
     facts = read_in_case("The patient had decreased pain with the medication, however, there was no "
                          "documentation of functional improvement.")
     assert facts[RELIEF] is True and facts[FUNCTION] is False
+
+
+def test_an_event_months_ago_is_not_a_duration_of_use():
+    assert SHORT_NSAID not in read_in_case("The injury occurred several months ago.")
 
 
 def test_duration_words_inside_the_topic_still_deny_a_short_course():
