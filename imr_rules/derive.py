@@ -74,6 +74,32 @@ def visits_in_item_name(name: str) -> int | None:
     return None
 
 
+# "Associated surgical service: Cold therapy", "Post-op sling", "Pre-op labs:
+# CBC", "Sling after surgery": the request itself says the item goes with a
+# surgery.
+_WITH_SURGERY = re.compile(
+    r"\b(?:associated surgical services?|(?:pre|post)-? ?op(?:erative(?:ly)?)?|(?:pre|post)-? ?surg(?:ical|ery)"
+    r"|(?:after|following|before|prior to) (?:the |his |her )?(?:[a-z]+ ){0,2}?surgery)\b", re.IGNORECASE)
+
+
+def surgery_in_item_name(name: str) -> bool | None:
+    """True when an item's name says it is requested with a surgery (before or after
+    it); None otherwise: a name that does not say so does not show it is not."""
+    return True if _WITH_SURGERY.search(name) else None
+
+
+# "Repeat lumbar ESI", "Second epidural steroid injection": the request itself
+# says an injection was given before.
+_REPEAT_INJECTION = re.compile(
+    r"\b(?:repeat(?:ed)?|second|2nd|third|3rd|another|additional)\b.{0,40}?\b(?:epidural|esis?|transforaminal|interlaminar)\b"
+    r"|\b(?:epidural|esis?|transforaminal|interlaminar)\b.{0,40}?\b(?:repeat(?:ed)?|second|2nd)\b", re.IGNORECASE)
+
+
+def repeat_injection_in_item_name(name: str) -> bool | None:
+    """True when an item's name asks for a repeat epidural injection; None otherwise."""
+    return True if _REPEAT_INJECTION.search(name) else None
+
+
 # --- Medications ------------------------------------------------------------
 # A prescription names what it asks for: "Post-op Norco 5/325mg #60", "Flurbiprofen
 # 10%/Cyclobenzaprine 3%/Lidocaine 5% cream", "Post-op Colace 100mg #60".
@@ -176,6 +202,8 @@ def medication_class_in_item_name(name: str) -> str | None:
 #: Derivations a fact of the catalog may name in ``derived_from``.
 DERIVATIONS: dict[str, Callable[[str], object]] = {
     "visits_in_item_name": visits_in_item_name,
+    "surgery_in_item_name": surgery_in_item_name,
+    "repeat_injection_in_item_name": repeat_injection_in_item_name,
     "postoperative_in_item_name": postoperative_in_item_name,
     "quantity_stated_in_item_name": quantity_stated_in_item_name,
     "topical_muscle_relaxant_in_item_name": topical_muscle_relaxant_in_item_name,

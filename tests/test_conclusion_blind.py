@@ -19,8 +19,7 @@ from imr_rules.lint import lint
 from imr_rules.loader import load_rulebase
 from imr_rules.yamlio import Document
 
-from conftest import HISTORICAL
-from letters_common import PATTERNS
+from conftest import HISTORICAL, ROOT
 from test_lint_helpers import line_of
 
 LETTERS = sorted(HISTORICAL.glob("*.txt")) + sorted((HISTORICAL / "real").glob("*.pdf"))
@@ -31,20 +30,33 @@ def facts_of(case: dict) -> tuple:
 
 
 @pytest.fixture(scope="module")
-def drafts(evaluator):
+def shipped():
+    """The shipped rule base and its fact patterns: what drafts letters for users."""
+    from imr_rules.evaluate import Evaluator
+    from imr_rules.importing import fact_patterns
+    rb = load_rulebase(ROOT / "rules", ROOT / "guidelines")
+    return Evaluator(rb), fact_patterns(rb)
+
+
+@pytest.fixture(scope="module")
+def drafts(shipped):
+    evaluator = shipped[0]
+
     def of(case: dict) -> list:
         built = case_from_document(Document(case, case["case_id"], {}), evaluator.rb, schema_checked=True)
         return evaluator.evaluate(built)["items"]
     return of
 
 
+@pytest.mark.shipped
 @pytest.mark.parametrize("path", LETTERS, ids=lambda p: p.stem)
-def test_flipping_every_conclusion_changes_no_fact_and_no_draft(path, drafts):
+def test_flipping_every_conclusion_changes_no_fact_and_no_draft(path, drafts, shipped):
+    patterns = shipped[1]
     text = letter_text(path.read_bytes(), str(path))
     flipped = flip(text)
     assert flipped != text, "the letter states a conclusion that flip() turns"
-    as_written = import_letter(text, source_file=path.name, sha256="0", patterns=PATTERNS)
-    turned = import_letter(flipped, source_file=path.name, sha256="0", patterns=PATTERNS)
+    as_written = import_letter(text, source_file=path.name, sha256="0", patterns=patterns)
+    turned = import_letter(flipped, source_file=path.name, sha256="0", patterns=patterns)
     # The headings' decisions are flipped too: that is the history, not the draft.
     assert [h["decision"] for h in turned["history"]["items"].values()] != \
         [h["decision"] for h in as_written["history"]["items"].values()]
