@@ -33,10 +33,11 @@ class PatternReadsConclusion(Validator):
             return []
         from ...letters.conclusions import CONCLUSIONS
         from ...letters.findings import count, polarity
+        from ...letters.patterns import ascii_lower
         out = []
         for fact in fp.facts:
             for phrase in CONCLUSIONS:
-                low = phrase.lower()
+                low = ascii_lower(phrase)
                 value = count(phrase, fact, low) if fact.is_number else polarity(phrase, fact, fp.negation, low)
                 if value is not None:
                     out.append(self.finding(f"fact {fact.fact} reads a conclusion: {phrase!r} gives {value!r}",
