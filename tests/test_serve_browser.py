@@ -157,8 +157,6 @@ def test_keyboard_alone_answers_a_question(page):
     shot(page, "keyboard")
 
 
-# The server drafts with a copy of the shipped rules: the expected facts come from them too.
-@pytest.mark.shipped
 @pytest.mark.parametrize("letter", [SEED1, PDF], ids=["text", "pdf"])
 def test_upload_a_letter_and_see_its_evidence_highlighted(page, letter):
     from imr_rules.importing import letter_case_and_text
