@@ -88,7 +88,7 @@ def coverage(rb: RuleBase, historical: list[str], evaluator: Evaluator | None = 
     cov = Coverage(rb)
     for rule in rb.active_rules:
         for n, ex in enumerate(rule.examples, 1):
-            case = example_case(rule, n, ex)
+            case = example_case(rule, n, ex, rb)
             cov.record(case, evaluator.decide(case)[0], EXAMPLES)
     for path in case_files(historical):
         try:

@@ -124,10 +124,115 @@ def modality_in_item_name(name: str) -> str | None:
     return None
 
 
+# --- Medications ------------------------------------------------------------
+# A prescription names what it asks for: "Post-op Norco 5/325mg #60", "Flurbiprofen
+# 10%/Cyclobenzaprine 3%/Lidocaine 5% cream", "Post-op Colace 100mg #60".
+
+_POSTOPERATIVE = re.compile(r"\b(?:post[- ]?op(?:erative(?:ly)?)?|post[- ]?surg(?:ical|ery)|peri-?operative)\b"
+                            r"|\bafter (?:the )?surgery\b", re.IGNORECASE)
+
+
+def postoperative_in_item_name(name: str) -> bool:
+    """Whether the request is for the post-operative period ("Post-op Percocet 5/325mg")."""
+    return bool(_POSTOPERATIVE.search(name))
+
+
+_COUNT_WORD = r"(?:\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty|sixty|ninety)"
+_QUANTITY = re.compile(
+    r"#\s?\d"                                                         # "#60"
+    r"|\b(?:qty|quantity)\.?:?\s?(?:of\s)?\d"                           # "quantity 30", "Qty: 30"
+    r"|\b" + _COUNT_WORD + r"\s(?:[\w-]+\s)?(?:tablets?|tabs?|capsules?|caps?|pills?|patch(?:es)?|pads?|"
+    r"bottles?|tubes?|containers?|jars?|boxes?|vials?)\b"                # "60 tablets", "one container"
+    r"|(?<![/\d.])\d{1,4}(?:\.\d+)?\s?(?:ml|g|gm|grams?|oz)\b(?!\s?/)"      # "420ml", "120grams"; not "300mg/g"
+    r"|\b" + _COUNT_WORD + r"[- ](?:days?|weeks?|months?)['\u2019]?\s(?:supply|worth)\b"   # "one month supply"
+    r"|\bday supply:?\s?\d", re.IGNORECASE)
+
+
+def quantity_stated_in_item_name(name: str) -> bool:
+    """Whether the request states how much it asks for (a count, a volume, a supply), not
+    only a strength: "Norco 5/325mg #60" does, "Post-op Percocet 5/325mg" does not."""
+    return bool(_QUANTITY.search(name))
+
+
+def _words(*names: str) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(names) + r")\b", re.IGNORECASE)
+
+
+# Topical agents by what the MTUS Chronic Pain "Topical analgesics" section says of them.
+_TOPICAL_NSAID = _words("diclofenac", "voltaren", "pennsaid", "flector", "ketoprofen", "flurbiprofen", "ibuprofen",
+                        "piroxicam", "indomethacin", "naproxen")
+_TOPICAL_OTHER = _words("lidocaine", "lidoderm", "lido ?pro", "terocin", "anecream", "capsaicin", "gabapentin",
+                        "pregabalin", "amitriptyline", "dextromethorphan", "ketamine", "clonidine", "tramadol",
+                        "cyclobenzaprine", "flexeril", "baclofen", "orphenadrine", "methocarbamol", "tizanidine",
+                        "carisoprodol")
+# Not recommended as a topical product: any muscle relaxant ("There is no evidence for use
+# of any other muscle relaxant as a topical product") and lidocaine in any form but the
+# dermal patch (Lidoderm). Lidopro, Terocin and Anecream are lidocaine creams/ointments;
+# a product that contains one "is not recommended" as a whole.
+_TOPICAL_MUSCLE_RELAXANT = _words("cyclobenzaprine", "flexeril", "baclofen", "orphenadrine", "methocarbamol",
+                                  "tizanidine", "carisoprodol")
+_LIDOCAINE = _words("lidocaine", "lido ?pro", "terocin", "anecream")
+_PATCH = _words("patch(?:es)?", "lidoderm", "dermal system")
+# Agents the guideline text we hold neither rules out nor in: a product containing one is unsettled.
+_TOPICAL_UNSETTLED = _words("gabapentin", "pregabalin", "amitriptyline", "dextromethorphan", "ketamine", "clonidine",
+                            "tramadol", "flurbiprofen", "ketoprofen", "piroxicam", "indomethacin", "naproxen")
+_TOPICAL_SETTLED = _words("diclofenac", "voltaren", "pennsaid", "flector", "ibuprofen", "capsaicin", "lidoderm",
+                          "lidocaine", "lido ?pro", "terocin", "anecream", "cyclobenzaprine", "flexeril", "baclofen",
+                          "orphenadrine", "methocarbamol", "tizanidine", "carisoprodol")
+
+
+def _topical_agent(name: str, present: bool) -> bool | None:
+    """True when the agent is ``present``; False when it is not and every agent the name
+    lists is one the guideline excerpts settle; None when the name does not tell."""
+    if present:
+        return True
+    if _TOPICAL_UNSETTLED.search(name) or not _TOPICAL_SETTLED.search(name):
+        return None
+    return False
+
+
+def topical_muscle_relaxant_in_item_name(name: str) -> bool | None:
+    """Whether a topical product contains a muscle relaxant ("There is no evidence for use of
+    any other muscle relaxant as a topical product"); None when the name does not tell."""
+    return _topical_agent(name, bool(_TOPICAL_MUSCLE_RELAXANT.search(name)))
+
+
+def topical_non_patch_lidocaine_in_item_name(name: str) -> bool | None:
+    """Whether a topical product contains lidocaine in a form other than the dermal patch (a
+    cream, gel, lotion or ointment: Lidopro, Terocin, Anecream); None when the name does not tell."""
+    return _topical_agent(name, bool(_LIDOCAINE.search(name)) and not _PATCH.search(name))
+
+
+def topical_agent_class_in_item_name(name: str) -> str | None:
+    """``nsaid``, ``non_nsaid`` or ``mixed``: which kinds of topical agent the product contains
+    (topical NSAIDs and the other topical analgesics have different criteria); None when the
+    name names no agent we know."""
+    nsaid, other = bool(_TOPICAL_NSAID.search(name)), bool(_TOPICAL_OTHER.search(name))
+    if nsaid and other:
+        return "mixed"
+    return "nsaid" if nsaid else "non_nsaid" if other else None
+
+
+_LAXATIVE = _words("colace", "docusate", "senna", "senokot(?:-s)?", "sennosides", "bisacodyl", "dulcolax", "miralax",
+                   "polyethylene glycol", "lactulose", "amitiza", "lubiprostone", "stool softeners?", "laxatives?")
+
+
+def medication_class_in_item_name(name: str) -> str | None:
+    """The class of an "other medication" that the rule base has criteria for (``laxative``),
+    or None: the rules for other medications then cannot tell what the request is."""
+    return "laxative" if _LAXATIVE.search(name) else None
+
+
 #: Derivations a fact of the catalog may name in ``derived_from``.
 DERIVATIONS: dict[str, Callable[[str], object]] = {
     "visits_in_item_name": visits_in_item_name,
     "surgery_in_item_name": surgery_in_item_name,
     "repeat_injection_in_item_name": repeat_injection_in_item_name,
     "modality_in_item_name": modality_in_item_name,
+    "postoperative_in_item_name": postoperative_in_item_name,
+    "quantity_stated_in_item_name": quantity_stated_in_item_name,
+    "topical_muscle_relaxant_in_item_name": topical_muscle_relaxant_in_item_name,
+    "topical_non_patch_lidocaine_in_item_name": topical_non_patch_lidocaine_in_item_name,
+    "topical_agent_class_in_item_name": topical_agent_class_in_item_name,
+    "medication_class_in_item_name": medication_class_in_item_name,
 }

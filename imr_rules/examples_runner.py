@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .cases import Case, RequestedItem
+from .cases import Case, RequestedItem, _derived
 from .decision import ItemDecision
 from .evaluate import Evaluator
 from .model import Example, Rule, RuleBase
@@ -39,9 +39,13 @@ class ExampleResult:
         return f"{display_path(self.example.where.file)}:{self.example.where.line}::{self.rule.id}[example {self.number}]"
 
 
-def example_case(rule: Rule, number: int, ex: Example) -> Case:
-    """The one-item case an example stands for."""
-    item = RequestedItem("example", ex.name, None, ex.category, ex.body_region, dict(ex.facts))
+def example_case(rule: Rule, number: int, ex: Example, rb: RuleBase | None = None) -> Case:
+    """The one-item case an example stands for. With the rule base, the facts the request
+    itself states are derived from the example's name, as for a case's item."""
+    facts = dict(ex.facts)
+    if rb is not None and rb.derived_facts:
+        facts = _derived(rb, ex.name, facts, {})
+    item = RequestedItem("example", ex.name, None, ex.category, ex.body_region, facts)
     return Case(case_id=f"{rule.id}[example {number}]", items=(item,), facts={}, source=ex.where.file)
 
 
@@ -54,7 +58,7 @@ def run_examples(rb: RuleBase, evaluator: Evaluator | None = None) -> list[Examp
             if rule.status != "active":
                 out.append(ExampleResult(rule, n, ex, None, skipped=f"rule is {rule.status}"))
                 continue
-            decision = evaluator.decide(example_case(rule, n, ex))[0]
+            decision = evaluator.decide(example_case(rule, n, ex, rb))[0]
             out.append(ExampleResult(rule, n, ex, decision, _check(ex, decision)))
     return out
 
