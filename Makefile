@@ -66,7 +66,7 @@ test: $(STAMP) chromium
 	$(CLI) validate
 	$(CLI) lint
 	$(CLI) test
-	$(CLI) backtest tests/historical --min-agreement 1.0
+	$(CLI) backtest tests/historical --baseline tests/historical/_baseline.yaml --min-agreement 1.0
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

@@ -59,7 +59,7 @@ def test_evaluate_gives_the_cli_json_contract_for_every_reviewed_case_file(shipp
     import yaml
     rules = ["--rules", ROOT / "rules", "--guidelines", ROOT / "guidelines"]
     with TestClient(create_app(shipped_rb), base_url=BASE) as shipped_client:
-        for path in sorted(HISTORICAL.glob("*.yaml")):
+        for path in sorted(p for p in HISTORICAL.glob("*.yaml") if not p.name.startswith("_")):
             case = json.loads(json.dumps(yaml.safe_load(path.read_text()), default=str))
             response = shipped_client.post("/v1/evaluate", json=case)
             assert response.status_code == 200, (path, response.text)
