@@ -12,19 +12,13 @@ home health category.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from imr_rules.letters import load_fact_patterns, normalize
-from imr_rules.letters.findings import item_findings
 from imr_rules.letters.patterns import ascii_lower
 from imr_rules.loader import load_rulebase
+from test_letters_patterns import PATTERNS, ROOT, read     # the shipped patterns, read like a rationale
 
 pytestmark = pytest.mark.shipped
-
-ROOT = Path(__file__).resolve().parents[1]
-PATTERNS = load_fact_patterns(ROOT / "rules" / "fact_patterns.yaml")
 
 PERSIST, RECENT, HOMEBOUND = ("symptoms_persist_documented", "recent_surgery_or_hospitalization_documented",
                               "homebound_documented")
@@ -32,12 +26,6 @@ RED, NEURO, CARE, REHAB, IMPROVED = ("red_flags_documented", "neurologic_deficit
                                      "conservative_care_failed", "rehabilitation_program_documented",
                                      "prior_therapy_functional_improvement_documented")
 NEW_FACTS = (PERSIST, RECENT, HOMEBOUND)
-
-
-def read(rationale: str) -> dict:
-    """Facts of a rationale (as normalized text), {fact: value}."""
-    text = normalize(rationale)
-    return {k: f.value for k, f in item_findings(text, (0, len(text)), PATTERNS).items()}
 
 
 def read_in_case(sentence: str) -> dict:
