@@ -115,6 +115,9 @@ OPENERS = [
     "There was no clear rationale provided by the physician.",
     "It is unclear if this is a first time prescription.",
     "The very limited medical record provides no documentation of failed care.",
+    "Medical records document 8 prior therapy sessions.",
+    "Records indicate two earlier injections.",
+    "Documentation shows that the worker underwent a fusion.",
 ]
 
 
@@ -127,6 +130,8 @@ def test_finding_openings(sentence):
     "An MRI is useful to identify specific nerve compromise found on physical exam.",
     "There is no evidence for use of any other muscle relaxant as a topical product.",
     "Physiologic evidence may be in the form of definitive neurologic findings.",
+    "Documentation of pain and functional improvement are critical components.",
+    "Medical documentation of objective improvement should be provided.",
 ])
 def test_guideline_sentences_are_no_finding_opening(sentence):
     assert not PATTERNS.findings_start.search(sentence, ascii_lower(sentence))
@@ -142,6 +147,12 @@ def test_an_opening_skips_the_paraphrase_before_it():
                     "In this case the provider requested an MRI of the lumbar spine.")
     assert rationale("Here,")[NEURO] is False
     assert NEURO not in rationale("Then,")
+
+
+def test_a_count_after_an_opening_without_article_is_read():
+    facts = read("Patients should be formally assessed after a six-visit clinical trial. "
+                 "Medical records document 8 prior therapy sessions. In this case more visits are requested.")
+    assert facts["prior_therapy_visits"] == 8
 
 
 @pytest.mark.parametrize("name, category", [
