@@ -359,7 +359,8 @@ def test_the_historical_folder_counts_each_item_once(tmp_path):
         reviewed = [p for p in (letter.with_suffix(s) for s in (".yaml", ".yml", ".json")) if p.exists()]
         history = (yaml.safe_load(reviewed[0].read_text()) if reviewed else letter_case_dict(letter, rb))["history"]
         expected += len(history["items"])
-    result, doc = report(tmp_path, HISTORICAL, "--min-agreement", "1.0")    # what `make test` runs
+    result, doc = report(tmp_path, HISTORICAL, "--min-agreement", "1.0",     # what `make test` runs
+                         "--baseline", HISTORICAL / "_baseline.yaml")
     assert result.exit_code == 0, result.output
     assert doc["summary"]["items"] == expected
     paired = [n for n in doc["summary"]["notes"] if "letter not used" in n["note"]]
