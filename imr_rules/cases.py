@@ -7,7 +7,6 @@ fact catalog (unknown fact ids, wrong types) with file:line messages.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,7 @@ from .errors import InputError, InputErrors
 from .fastcheck import plainly_valid_case
 from .model import RuleBase
 from .values import coerce
-from .yamlio import Document, decode_text, load_document, parse_document
+from .yamlio import Document, parse_document, parse_json_line
 
 
 @dataclass(frozen=True)
@@ -81,9 +80,11 @@ def case_from_document(doc: Document, rb: RuleBase, schema_checked: bool = False
                     errors.append(doc.error(f"unknown {what} {raw[key]!r}", ("items", i, key),
                                             hint=f"use one of: {', '.join(sorted(table))}"))
         item_facts = raw.get("facts")
+        own = _facts(doc, ("items", i, "facts"), item_facts, rb, errors) if item_facts else {}
+        if rb.derived_facts:
+            own = _derived(rb, raw["name"], own, facts)
         items.append(RequestedItem(item_id, raw["name"], raw.get("quantity"), raw.get("category"),
-                                   raw.get("body_region"),
-                                   _facts(doc, ("items", i, "facts"), item_facts, rb, errors) if item_facts else {}))
+                                   raw.get("body_region"), own))
     if errors:
         raise InputErrors(errors)
     return Case(
@@ -94,6 +95,20 @@ def case_from_document(doc: Document, rb: RuleBase, schema_checked: bool = False
         item_evidence={it.id: raw["evidence"] for it, raw in zip(items, d["items"]) if raw.get("evidence")}
         if "evidence" in d or any("evidence" in raw for raw in d["items"]) else {},
         history=d.get("history"), source=doc.file)
+
+
+def _derived(rb: RuleBase, name: str, own: dict, case_facts: dict) -> dict:
+    """The item's facts plus those the request itself states (a stated value always wins)."""
+    from .derive import DERIVATIONS
+    out = own
+    for fact in rb.derived_facts:
+        if fact.id in own or fact.id in case_facts:
+            continue
+        value = DERIVATIONS[fact.derived_from](name)
+        if value is not None:
+            out = dict(out) if out is own else out
+            out[fact.id] = value
+    return out
 
 
 def _facts(doc: Document, path, raw: dict, rb: RuleBase, errors: list) -> dict[str, Any]:
@@ -117,11 +132,6 @@ def _facts(doc: Document, path, raw: dict, rb: RuleBase, errors: list) -> dict[s
     return out
 
 
-def load_case(path: str, rb: RuleBase) -> Case:
-    """Load a case file (YAML or JSON)."""
-    return case_from_document(load_document(path, "case file"), rb)
-
-
 def parse_case_text(text: str, source: str, rb: RuleBase) -> Case:
     return case_from_document(parse_document(text, source), rb)
 
@@ -129,14 +139,4 @@ def parse_case_text(text: str, source: str, rb: RuleBase) -> Case:
 def parse_case_json_line(line: str, source: str, lineno: int, rb: RuleBase) -> Case:
     """One JSON Lines record. ``json`` is much faster than YAML for bulk input;
     lines are short, so the line number of the record is precise enough."""
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})", source, lineno,
-                         hint="each line must hold one JSON case object") from None
-    return case_from_document(Document(data, source, {(): lineno}), rb)
-
-
-def read_stdin_text(stream) -> str:
-    return decode_text(stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode(), "<stdin>",
-                       "standard input")
+    return case_from_document(Document(parse_json_line(line, source, lineno), source, {(): lineno}), rb)

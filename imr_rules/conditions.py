@@ -105,6 +105,22 @@ def negation_normal_form(cond: Condition, negated: bool = False) -> Condition:
     return All(children, cond.line) if negated else Any_(children, cond.line)
 
 
+#: An outcome of the three-valued logic as reports write it.
+OUTCOME_WORD = {True: "true", False: "false", None: "unknown"}
+
+
+def value_word(value: Any) -> str:
+    """A fact or rule value as explanations, coverage and lint findings write it:
+    ``missing`` for no value, ``true``/``false``, ``[a, b]`` for a list."""
+    if value is None:
+        return "missing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(value_word(v) for v in value) + "]"
+    return str(value)
+
+
 @lru_cache(maxsize=4096)
 def facts_used(cond: Condition) -> tuple[str, ...]:
     """Fact ids a condition reads, in order of first appearance (conditions are

@@ -93,14 +93,17 @@ def precedence(rule: Rule) -> tuple[int, int]:
     return rule.rank
 
 
-_IMR_OUTCOME = {NOT_MEDICALLY_NECESSARY: UPHELD, MEDICALLY_NECESSARY: OVERTURNED}
+#: The IMR outcome a determination amounts to when UR had denied the item: a
+#: draft of "not medically necessary" upholds the denial, "medically
+#: necessary" overturns it; other determinations decide nothing.
+IMR_OUTCOME = {NOT_MEDICALLY_NECESSARY: UPHELD, MEDICALLY_NECESSARY: OVERTURNED}
 
 
 def imr_outcome(case: Case, determination: str) -> str | None:
     """Upheld/overturned when UR non-certified the item, else None."""
     if case.ur_decision != "non_certified":
         return None
-    return _IMR_OUTCOME.get(determination)
+    return IMR_OUTCOME.get(determination)
 
 
 def classify(rb: RuleBase, item: RequestedItem) -> tuple[str | None, str]:

@@ -21,7 +21,7 @@ from typing import Iterator
 
 from .errors import InputError
 from .evaluate import Evaluator
-from .examples_runner import historical_files
+from .historical import case_files
 from .inputs import load_any
 from .loader import load_rulebase
 from .model import RuleBase
@@ -124,7 +124,7 @@ def _results(rb: RuleBase, evaluator: Evaluator, path: Path) -> dict[str, dict[s
 
 def diff(base: RuleBase, head: RuleBase, paths: list[str]) -> DiffReport:
     """Evaluate the corpus under ``paths`` with both rule bases and collect the differences."""
-    files = historical_files(paths)
+    files = case_files(paths)          # a letter beside its case file is the same case: once
     report = DiffReport()
     # Letters are read with a rule base's fact patterns. A base from before
     # there were any reads them with the head's, so that the diff shows what
@@ -164,7 +164,7 @@ def load_side(spec: str | None, guidelines: Path | None, stack: contextlib.ExitS
 
 
 def render_text(report: DiffReport, base_label: str, head_label: str) -> str:
-    from .lint.report import display_path
+    from .paths import display_path
     lines = [f"diff {base_label} -> {head_label}"]
     for c in report.changes:
         lines.append(f"{display_path(c.source)}  {c.item}  {c.field}: {c.before} -> {c.after}")

@@ -69,10 +69,14 @@ import json
 import sys
 from typing import Iterable
 
-from durable import engine as _durable  # noqa: F401 - the package; its C binding below is what runs
-import durable_rules_engine as _rete
-
 from .compiler import KIND, MAX_ATTRIBUTES, CompiledCategory, CompiledRuleSet, EngineRule
+from .errors import EngineUnavailable
+
+try:
+    from durable import engine as _durable  # noqa: F401 - the package; its C binding below is what runs
+    import durable_rules_engine as _rete
+except ImportError as exc:   # e.g. the unpatched release on Python 3.13: say what to do, no traceback
+    raise EngineUnavailable(exc) from exc
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3        # glibc's mallopt parameter numbers
 _TRIM_THRESHOLD, _MMAP_THRESHOLD = 64 << 20, 32 << 20  # 32 MiB is glibc's largest mmap threshold

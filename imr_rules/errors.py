@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """``text`` with what UTF-8 cannot carry (the bytes of a file name that is not
+    UTF-8, a lone surrogate) shown as U+FFFD, so that a message can always be printed."""
+    if text.isascii():
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class InputError(Exception):
     """Invalid input (a file, a case, a rule). The CLI prints it and exits 2.
 
@@ -22,7 +33,8 @@ class InputError(Exception):
     def where(self) -> str:
         if self.file is None:
             return ""
-        return f"{self.file}:{self.line}" if self.line else self.file
+        file = printable(self.file)
+        return f"{file}:{self.line}" if self.line else file
 
     def __str__(self) -> str:
         text = f"{self.where}: error: {self.message}" if self.where else f"error: {self.message}"
@@ -44,3 +56,29 @@ class InputErrors(InputError):
         if len(self.errors) > 1:
             lines.append(f"{len(self.errors)} errors")
         return "\n".join(lines)
+
+
+class EngineUnavailable(Exception):
+    """The rule engine (durable_rules) does not import: the installation's fault, not the input's.
+
+    The CLI prints it like an input error (``error:`` and ``hint:``, never a
+    traceback) but exits EXIT_UNAVAILABLE (3), so that a script can tell a
+    machine that cannot run the tool from invalid input (2) or findings (1).
+    """
+
+    def __init__(self, cause: ImportError):
+        import sys
+        version = ".".join(map(str, sys.version_info[:3]))
+        self.message = f"the rule engine durable_rules cannot be imported on Python {version}: {cause}"
+        if sys.version_info >= (3, 13):
+            # The release calls PyEval_CallObject, removed in 3.13 (see tools/build_durable_rules.py).
+            self.hint = ("on Python 3.13+ durable-rules 2.0.28 must be built with the project's patch: "
+                         f"from a source checkout run `{sys.executable} tools/build_durable_rules.py` "
+                         "(make does it), or use Python 3.10-3.12")
+        else:
+            self.hint = (f"reinstall it: `{sys.executable} -m pip install --force-reinstall --no-deps "
+                         "durable-rules==2.0.28` (it compiles: a C compiler and the Python headers are needed)")
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return f"error: {self.message}\n  hint: {self.hint}"

@@ -18,8 +18,7 @@ from .decision import (ItemDecision, applicable_rules, classify, decide_item, im
                        rules_by_category, undecided)
 from .engine import Engine
 from .model import RuleBase
-from .rationale import REVIEW_NOTE, cited_excerpts, rationale
-from .render import to_json
+from .render import item_result, to_json
 
 
 @contextlib.contextmanager
@@ -197,29 +196,3 @@ class _BoundedCache(dict):
             self.clear()
         self[key] = value
         return value
-
-
-def item_result(rb: RuleBase, case: Case, d: ItemDecision) -> dict:
-    excerpts = cited_excerpts(d) if not d.conflict else []
-    basis = None
-    if excerpts:
-        e = excerpts[0]
-        basis = {"tier": e.tier, "guideline_id": e.guideline.id, "guideline": e.guideline.title,
-                 "chapter": e.guideline.chapter, "section": e.section, "pages": e.pages}
-    return {
-        "item_id": d.item.id,
-        "name": d.item.name,
-        "category": d.category,
-        "body_region": d.body_region,
-        "determination": d.determination,
-        "imr_outcome": imr_outcome(case, d.determination),
-        "conflict": d.conflict,
-        "basis": basis,
-        "rationale": rationale(rb, d),
-        "citations": [{"excerpt_id": e.id, "citation": e.citation(), "quote": e.text} for e in excerpts],
-        "documentation_gaps": [{"fact": g.fact, "question": g.question} for g in d.gaps],
-        "fired_rules": list(d.fired),
-        "deciding_rules": [r.id for r in d.deciding],
-        "status": "draft",
-        "review_note": REVIEW_NOTE[d.determination],
-    }

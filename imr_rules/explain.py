@@ -13,14 +13,12 @@ import difflib
 import re
 
 from .cases import Case
-from .conditions import evaluate, facts_used, leaves
+from .conditions import OUTCOME_WORD, evaluate, facts_used, leaves, value_word
 from .decision import ItemDecision, precedence
 from .errors import InputError
 from .evaluate import Evaluator
 from .model import TIER_LABEL, ItemCatalog, RuleBase, Where
-
-OUTCOME_WORD = {True: "true", False: "false", None: "unknown"}
-
+from .paths import display_path
 
 def explain_case(rb: RuleBase, case: Case, item_id: str | None = None,
                  evaluator: Evaluator | None = None) -> list[dict]:
@@ -46,8 +44,8 @@ def _item(rb: RuleBase, case: Case, d: ItemDecision) -> dict:
             # The engine's outcome for rules it ran; the same semantics, in Python, for the others.
             "outcome": OUTCOME_WORD[engine[r.id] if in_force else evaluate(r.when, d.facts)],
             "decides": r.id in deciding,
-            "conditions": [{"line": c.line, "test": f"{c.fact} {c.op} {_word(c.value)}",
-                            "saw": _word(d.facts.get(c.fact)), "outcome": OUTCOME_WORD[evaluate(c, d.facts)]}
+            "conditions": [{"line": c.line, "test": f"{c.fact} {c.op} {value_word(c.value)}",
+                            "saw": value_word(d.facts.get(c.fact)), "outcome": OUTCOME_WORD[evaluate(c, d.facts)]}
                            for c in leaves(r.when)],
         })
     read = {f for r in matching for f in facts_used(r.when)}
@@ -55,7 +53,7 @@ def _item(rb: RuleBase, case: Case, d: ItemDecision) -> dict:
         "item_id": d.item.id, "name": d.item.name,
         "category": d.category, "category_from": _category_from(rb, d),
         "body_region": d.body_region, "body_region_from": _region_from(rb, d),
-        "facts": {f: _word(d.facts.get(f)) for f in rb.facts if f in read or f in d.facts},
+        "facts": {f: value_word(d.facts.get(f)) for f in rb.facts if f in read or f in d.facts},
         "determination": d.determination, "conflict": d.conflict,
         "deciding_rules": [r.id for r in d.deciding], "reason": d.reason,
         "documentation_gaps": [g.fact for g in d.gaps],
@@ -67,18 +65,7 @@ def _item(rb: RuleBase, case: Case, d: ItemDecision) -> dict:
 
 
 def _where(where: Where) -> str:
-    from .lint.report import display_path
     return f"{display_path(where.file)}:{where.line}" if where.line else display_path(where.file)
-
-
-def _word(value) -> str:
-    if value is None:
-        return "missing"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_word(v) for v in value) + "]"
-    return str(value)
 
 
 def _category_from(rb: RuleBase, d: ItemDecision) -> str:

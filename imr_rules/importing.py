@@ -2,34 +2,77 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from .cases import Case, case_from_document
 from .errors import InputError
 from .model import RuleBase
-from .yamlio import Document
+from .yamlio import MAX_FILE_BYTES, Document
 
 
 def letter_case_dict(path: str | Path, rb: RuleBase) -> dict:
     """The case-file dict of a determination letter (see ``imr-rules import-letter``)."""
     from .letters import import_letter_file
-    if not rb.fact_patterns_file:
+    return import_letter_file(path, patterns=_required_patterns(rb))
+
+
+def letter_text_from_bytes(data: bytes, filename: str) -> str:
+    """The text of an uploaded letter, PDF or UTF-8 text (evidence offsets point into
+    ``letters.normalize`` of it)."""
+    from .letters import letter_text
+    from .letters.pdf import is_pdf
+    name = Path(filename).name or "letter"
+    if not is_pdf(data) and len(data) > MAX_FILE_BYTES:
+        raise InputError(f"letter is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit", name,
+                         hint="check that this is a single determination letter")
+    return letter_text(data, name)
+
+
+def letter_case_from_bytes(data: bytes, filename: str, rb: RuleBase) -> dict:
+    """The case dict ``import-letter`` writes, from an uploaded letter's bytes (PDF or text).
+
+    ``filename`` only names the letter; nothing is read from disk.
+    """
+    return letter_case_and_text(data, filename, rb)[0]
+
+
+def letter_case_and_text(data: bytes, filename: str, rb: RuleBase) -> tuple[dict, str]:
+    """The case dict of an uploaded letter and the letter's text (read once: a PDF's text layer costs)."""
+    from .letters import import_letter
+    name = Path(filename).name or "letter"
+    text = letter_text_from_bytes(data, name)
+    case = import_letter(text, source_file=name, sha256=hashlib.sha256(data).hexdigest(),
+                         patterns=_required_patterns(rb))
+    return case, text
+
+
+def _required_patterns(rb: RuleBase):
+    patterns = fact_patterns(rb)
+    if patterns is None:
         raise InputError("the rules folder has no fact_patterns.yaml", rb.rules_dir,
                          hint="letters need fact patterns to find the record's facts")
-    patterns = _patterns(rb.fact_patterns_file)
-    return import_letter_file(path, patterns=patterns, chapters=rb.chapters())
+    return patterns
 
 
-_cache: dict[str, object] = {}
+_cache: dict[tuple[str, str], object] = {}
 
 
-def _patterns(path: str):
-    # Fact patterns are compiled once per file per process (a backtest imports
-    # thousands of letters with the same patterns).
-    if path not in _cache:
+def fact_patterns(rb: RuleBase):
+    """The rule base's fact patterns (``imr_rules.letters.FactPatterns``), or None when it has none.
+
+    Compiled once per rule base per process (a backtest imports thousands of
+    letters with the same patterns); the rule base's fingerprint covers the
+    pattern file, so an edited file is compiled again."""
+    if not rb.fact_patterns_file:
+        return None
+    key = (rb.fact_patterns_file, rb.fingerprint)
+    if key not in _cache:
         from .letters import load_fact_patterns
-        _cache[path] = load_fact_patterns(path)
-    return _cache[path]
+        if len(_cache) >= 16:
+            _cache.clear()
+        _cache[key] = load_fact_patterns(rb.fact_patterns_file)
+    return _cache[key]
 
 
 def case_from_letter(path: str | Path, rb: RuleBase) -> Case:
@@ -51,17 +94,25 @@ def import_letters(paths: list[str], rb: RuleBase, out_dir: str | None, force: b
 
     With ``out_dir`` each case is written to ``out_dir/<stem>.yaml`` (atomically,
     never over an existing file without ``force``) and the text yielded is the
-    path written; without it, the YAML itself is yielded for printing.
+    path written; without it, the YAML itself is yielded for printing. Two
+    letters of one batch with the same stem would write the same file: the
+    second is refused, even with ``force``.
     """
     from .output import write_atomic
+    written: dict[str, str] = {}        # case-folded name written -> the letter it came from
     for path in paths:
         try:
+            target = Path(out_dir) / f"{Path(path).stem}.yaml" if out_dir is not None else None
+            if target is not None and target.name.casefold() in written:
+                raise InputError(f"{target.name} was written from another letter of this batch "
+                                 f"({written[target.name.casefold()]})", path,
+                                 hint="rename one of the two letters, or import them into different folders")
             text = case_yaml(letter_case_dict(path, rb), path)
-            if out_dir is None:
+            if target is None:
                 yield path, text, None
             else:
-                target = Path(out_dir) / f"{Path(path).stem}.yaml"
                 write_atomic(target, text, force)
+                written[target.name.casefold()] = path
                 yield path, str(target), None
         except InputError as exc:
             yield path, None, exc

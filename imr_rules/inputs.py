@@ -7,16 +7,27 @@ from pathlib import Path
 from typing import Iterator
 
 from .cases import Case, parse_case_json_line, parse_case_text
-from .errors import InputError
+from .errors import InputError, printable
 from .model import RuleBase
-from .yamlio import decode_text, read_text
+from .yamlio import MAX_FILE_BYTES, decode_text, read_stream, read_text
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
-LETTER_SUFFIXES = (".txt",)
+LETTER_SUFFIXES = (".txt", ".pdf")
 
 
 def is_letter(path: Path) -> bool:
-    return path.suffix.lower() in LETTER_SUFFIXES
+    """A letter by its suffix, or (any suffix but a case file's) a PDF by its content."""
+    suffix = path.suffix.lower()
+    if suffix in LETTER_SUFFIXES:
+        return True
+    if suffix in CASE_SUFFIXES or not path.is_file():    # never consume a FIFO's or a device's input
+        return False
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1024)
+    except OSError:
+        return False        # reading it as a case file reports the problem
+    return b"%PDF-" in head
 
 
 def load_any(path: str, rb: RuleBase) -> Case:
@@ -31,32 +42,39 @@ def load_any(path: str, rb: RuleBase) -> Case:
 
 
 def read_stdin() -> str:
-    return decode_text(sys.stdin.buffer.read(), "<stdin>", "standard input")
+    return decode_text(read_stream(sys.stdin.buffer, "<stdin>", "standard input"), "<stdin>", "standard input")
 
 
 def jsonl_cases(paths: list[str], rb: RuleBase) -> Iterator[tuple[str, int, Case | InputError]]:
     """(source, line number, case or error) for every non-blank line of the inputs."""
     for path in paths:
         if path == "-":
-            stream = sys.stdin.buffer
-            source = "<stdin>"
-            yield from _lines(stream, source, rb)
-        else:
-            try:
-                with open(path, "rb") as stream:
-                    yield from _lines(stream, path, rb)
-            except OSError as exc:
-                yield path, 0, InputError(f"cannot read: {exc.strerror}", path)
+            yield from _lines(sys.stdin.buffer, "<stdin>", rb)
+            continue
+        try:
+            stream = open(path, "rb")
+        except OSError as exc:
+            yield printable(path), 0, InputError(f"cannot read: {exc.strerror}", path)
+            continue
+        with stream:
+            yield from _lines(stream, printable(path), rb)
 
 
 def _lines(stream, source: str, rb: RuleBase):
-    for n, raw in enumerate(stream, 1):
+    # readline with a bound: a line (a case) is held to the size limit of a
+    # case file, and a longer one is skipped, not read into memory.
+    for n, raw in enumerate(iter(lambda: stream.readline(MAX_FILE_BYTES + 1), b""), 1):
+        if len(raw) > MAX_FILE_BYTES:
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(MAX_FILE_BYTES)
+            yield source, n, InputError(f"line is over the {MAX_FILE_BYTES}-byte limit of one case", source, n,
+                                        hint="one line holds one case; split what is on it")
+            continue
         if not raw.strip():
             continue
         try:
             text = decode_text(raw, source, "line")
             yield source, n, parse_case_json_line(text, source, n, rb)
         except InputError as exc:
-            if exc.line is None:
-                exc.line = n
+            exc.line = n
             yield source, n, exc

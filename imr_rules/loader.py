@@ -263,7 +263,7 @@ class _CatalogReader:
             p = ("facts", i)
             fact = Fact(f["id"], f["type"], " ".join(f["description"].split()), " ".join(f["question"].split()),
                         tuple(f["values"]) if "values" in f else None, f.get("unit"),
-                        Where(doc.file, doc.line_of(p)))
+                        Where(doc.file, doc.line_of(p)), f.get("derived_from"))
             if ctx.unique(ctx.facts, fact.id, doc, p + ("id",), "fact"):
                 ctx.facts[fact.id] = fact
 

@@ -84,6 +84,7 @@ class Fact:
     values: tuple[str, ...] | None
     unit: str | None
     where: Where
+    derived_from: str | None = None      # a derivation of imr_rules.derive, for facts the request itself states
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,7 @@ class RuleBase:
     def active_rules(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.status == "active")
 
-    def chapters(self) -> list[tuple[str, str]]:
-        """``(tier, chapter)`` of every guideline, for matching letters' citations."""
-        return [(g.tier, g.chapter) for g in self.guidelines.values()]
+    @cached_property
+    def derived_facts(self) -> tuple[Fact, ...]:
+        """Facts computed from an item's name when a case does not state them."""
+        return tuple(f for f in self.facts.values() if f.derived_from)

@@ -37,7 +37,28 @@ REVIEW_NOTE = {
 }
 
 
+#: The status of a whole draft (said once, whatever its items), and what to
+#: do next for items of each determination.
+DRAFT_STATUS = REVIEW_NOTE[NOT_MEDICALLY_NECESSARY]
+NEXT_STEP = {
+    MEDICALLY_NECESSARY: "Where the guideline criteria appear to be met, a reviewer may certify on these "
+                         "criteria; any modification also requires a physician reviewer.",
+    INSUFFICIENT_INFORMATION: "Where the record lacks documentation the criteria need, request it from the provider.",
+    NOT_ADDRESSED: "Items the rule base does not decide go to a physician reviewer.",
+}
+
+
+def draft_status(determinations) -> str:
+    """The status note of a draft with items of these determinations."""
+    present = set(determinations)
+    return " ".join([DRAFT_STATUS] + [step for det, step in NEXT_STEP.items() if det in present])
+
+
 _QUANTITY = re.compile(r"^\s*\d+\s+(?=\D)")
+# Where the head of an item name ends: "sessions| of aquatic therapy",
+# "Gym membership| x 12 months", "Home Exercise Kit| (Exer ball, ...)".
+_HEAD_END = re.compile(r"\s*(?:[(,;:#]|\s(?:x\s*\d|(?:of|for|with|per|to|in|on|at)\b))", re.IGNORECASE)
+_SINGULAR_ENDINGS = ("ss", "us", "is")
 
 
 def display_name(name: str) -> str:
@@ -50,6 +71,32 @@ def display_name(name: str) -> str:
     if len(words) > 1 and words[0][:1].isupper() and words[0][1:].islower() and words[1][:1].islower():
         return name[0].lower() + name[1:]
     return name
+
+
+def is_plural(name: str) -> bool:
+    """Whether an item name is a plural noun phrase ("resistance bands", "8 sessions
+    of aquatic therapy", "ball and bands"), for the verb that agrees with it."""
+    shown = display_name(name)
+    head = _HEAD_END.split(shown, 1)[0].strip()
+    if not head:
+        return False
+    if " and " in f" {head.lower()} " or "&" in head:
+        return True
+    last = head.split()[-1]
+    if last.isupper() and not shown.isupper() and len(last) <= 5:
+        return False                  # an acronym such as TENS
+    word = last.lower().strip(".")
+    return word.endswith("s") and not word.endswith(_SINGULAR_ENDINGS)
+
+
+def fact_phrase(rb: RuleBase, fact_id: str) -> str:
+    """A fact as a clause of a sentence: its catalog description, without the
+    capital and the full stop ("the record states the functional goals ...")."""
+    fact = rb.facts.get(fact_id)
+    text = fact.description.strip().rstrip(".") if fact and fact.description.strip() else fact_id.replace("_", " ")
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]
+    return text
 
 
 def cited_excerpts(decision: ItemDecision) -> list[Excerpt]:
@@ -87,8 +134,9 @@ def rationale(rb: RuleBase, decision: ItemDecision) -> str:
                 "reviewer, who may apply other evidence-based guidelines.")
     if det == INSUFFICIENT_INFORMATION:
         asked = " ".join(g.question for g in decision.gaps)
-        return (f"The guideline criteria for the {item} cannot be applied: the records do not state "
-                f"{_join([g.fact for g in decision.gaps])}. To complete the review, ask the provider: {asked}")
+        unknown = [f"whether {fact_phrase(rb, g.fact)}" for g in decision.gaps]
+        return (f"The guideline criteria for the {item} cannot be applied: the records do not say "
+                f"{_join(unknown)}. To complete the review, ask the provider: {asked}")
     parts = [guideline_statement(e) for e in cited_excerpts(decision)]
     found = findings(rb, decision)
     if found:
@@ -97,14 +145,15 @@ def rationale(rb: RuleBase, decision: ItemDecision) -> str:
             first = first[0].lower() + first[1:]
         parts.append("In this case, " + " ".join([first] + found[1:]))
     verdict = "medically necessary" if det == MEDICALLY_NECESSARY else "not medically necessary"
-    parts.append(f"Therefore, the {item} is {verdict}.")
+    parts.append(f"Therefore, the {item} {'are' if is_plural(decision.item.name) else 'is'} {verdict}.")
     return " ".join(parts)
 
 
-def _join(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " or " + words[-1]
+def _join(clauses: list[str]) -> str:
+    # Semicolons: the clauses hold commas and parentheses of their own.
+    if len(clauses) <= 1:
+        return "".join(clauses)
+    return "; ".join(clauses[:-1]) + (";" if len(clauses) > 2 else "") + " or " + clauses[-1]
 
 
 def _category_title(rb: RuleBase, category: str | None) -> str:

@@ -1,7 +1,9 @@
-"""Rendering of evaluation results: JSON (the contract), text and Markdown.
+"""Rendering of evaluation results: the JSON contract, text and Markdown.
 
-Text reads like the "IMR ISSUES, DECISIONS AND RATIONALES" section of a
-final determination letter, marked as a draft throughout.
+:func:`item_result` is the JSON result contract of one item (README); text
+and Markdown render results in that shape. Text reads like the "IMR ISSUES,
+DECISIONS AND RATIONALES" section of a final determination letter, marked as
+a draft throughout.
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from __future__ import annotations
 import json
 import textwrap
 
-from .model import TIER_LABEL
-from .rationale import DETERMINATION_LABEL
+from .cases import Case
+from .decision import ItemDecision, imr_outcome
+from .model import TIER_LABEL, RuleBase
+from .rationale import DETERMINATION_LABEL, REVIEW_NOTE, cited_excerpts, draft_status, rationale
 
 WIDTH = 96
 
@@ -20,6 +24,38 @@ def to_json(result: dict | list, indent: int | None = 2) -> str:
     if indent is None:
         return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
     return json.dumps(result, ensure_ascii=False, indent=indent)
+
+
+def basis_of(d: ItemDecision) -> dict | None:
+    """The guideline a decision rests on (its first cited excerpt's), as the result states it."""
+    excerpts = cited_excerpts(d) if not d.conflict else []
+    if not excerpts:
+        return None
+    e = excerpts[0]
+    return {"tier": e.tier, "guideline_id": e.guideline.id, "guideline": e.guideline.title,
+            "chapter": e.guideline.chapter, "section": e.section, "pages": e.pages}
+
+
+def item_result(rb: RuleBase, case: Case, d: ItemDecision) -> dict:
+    """One item of the JSON result (the contract: keys may be added, never removed)."""
+    excerpts = cited_excerpts(d) if not d.conflict else []
+    return {
+        "item_id": d.item.id,
+        "name": d.item.name,
+        "category": d.category,
+        "body_region": d.body_region,
+        "determination": d.determination,
+        "imr_outcome": imr_outcome(case, d.determination),
+        "conflict": d.conflict,
+        "basis": basis_of(d),
+        "rationale": rationale(rb, d),
+        "citations": [{"excerpt_id": e.id, "citation": e.citation(), "quote": e.text} for e in excerpts],
+        "documentation_gaps": [{"fact": g.fact, "question": g.question} for g in d.gaps],
+        "fired_rules": list(d.fired),
+        "deciding_rules": [r.id for r in d.deciding],
+        "status": "draft",
+        "review_note": REVIEW_NOTE[d.determination],
+    }
 
 
 def basis_sentence(basis: dict | None) -> str:
@@ -65,8 +101,10 @@ def to_text(result: dict) -> str:
             out += [textwrap.fill(f"- {g['fact']}: {g['question']}", WIDTH, subsequent_indent="  ")
                     for g in item["documentation_gaps"]]
             out.append("")
-        out.append(f"Rules fired: {', '.join(item['fired_rules']) or 'none'}")
-        out += [_para("Status:", item["review_note"]), "", ""]
+        out += [f"Rules fired: {', '.join(item['fired_rules']) or 'none'}", "", ""]
+    # The status is the draft's, said once: repeating it under every item
+    # buries it (each item's own note stays in the JSON result).
+    out.append(_para("Status:", draft_status(i["determination"] for i in result["items"])))
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -88,7 +126,8 @@ def to_markdown(result: dict) -> str:
             out += [f"- `{g['fact']}`: {g['question']}" for g in item["documentation_gaps"]]
             out.append("")
         fired = ", ".join(f"`{r}`" for r in item["fired_rules"]) or "none"
-        out += [f"**Rules fired:** {fired}", "", f"*{item['review_note']}*", ""]
+        out += [f"**Rules fired:** {fired}", ""]
+    out.append(f"*Status: {draft_status(i['determination'] for i in result['items'])}*")
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -22,3 +22,11 @@ def bundled(name: str) -> Path:
     if source.is_dir() and (_PACKAGE.parent / "pyproject.toml").is_file():
         return source
     raise FileNotFoundError(f"bundled folder {name!r} is missing from the installation")
+
+
+def bundled_or_none(name: str) -> Path | None:
+    """:func:`bundled`, or None when the installation lacks the folder."""
+    try:
+        return bundled(name)
+    except FileNotFoundError:
+        return None

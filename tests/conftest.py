@@ -1,4 +1,17 @@
-"""Shared fixtures: the bundled rule base, an evaluator, case builders, the CLI."""
+"""Shared fixtures: the fixture rule base, an evaluator, case builders, the CLI.
+
+Tests run against ``tests/fixtures/rulebase/`` (a frozen copy of the rule base
+as it was when these tests were written), never against the shipped
+``rules/`` and ``guidelines/``: those grow (new topics, facts, rules), and a
+test that pins what an item decides, which rules apply or how many findings
+lint reports would break every time they do. Every load of the default rule
+base inside the test process (``load_rulebase()``, the CLI without
+``--rules``) reads the fixture.
+
+Only tests marked ``@pytest.mark.shipped`` read the shipped rule base: the
+seeds and the historical letters, which must always reproduce, and content
+invariants (fidelity of the excerpts) that hold whatever the rules say.
+"""
 
 from __future__ import annotations
 
@@ -20,16 +33,40 @@ os.environ["IMR_RULES_CACHE"] = tempfile.mkdtemp(prefix="imr-rules-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 HISTORICAL = ROOT / "tests" / "historical"
+#: A folder holding rules/ and guidelines/: the rule base the tests pin.
+FIXTURE = ROOT / "tests" / "fixtures" / "rulebase"
+FIXTURE_RULES = FIXTURE / "rules"
+FIXTURE_GUIDELINES = FIXTURE / "guidelines"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "shipped: reads the shipped rules/ and guidelines/ instead of the fixture")
+
+
+@pytest.fixture(autouse=True)
+def _fixture_rule_base_by_default(request, monkeypatch):
+    """The default rule base is the fixture's, unless the test is marked ``shipped``."""
+    if request.node.get_closest_marker("shipped"):
+        return
+    import imr_rules.loader
+    from imr_rules.resources import bundled
+    folders = {"rules": FIXTURE_RULES, "guidelines": FIXTURE_GUIDELINES}
+    monkeypatch.setattr(imr_rules.loader, "bundled", lambda name: folders.get(name) or bundled(name))
 
 
 @pytest.fixture(scope="session")
 def rb():
-    return load_rulebase()
+    return load_rulebase(FIXTURE_RULES, FIXTURE_GUIDELINES)
 
 
 @pytest.fixture(scope="session")
 def evaluator(rb):
     return Evaluator(rb)
+
+
+@pytest.fixture(scope="session")
+def shipped_rb():
+    return load_rulebase(ROOT / "rules", ROOT / "guidelines")
 
 
 def make_case(*items, facts=None, ur_decision="non_certified", **kw) -> Case:
@@ -43,11 +80,11 @@ def make_case(*items, facts=None, ur_decision="non_certified", **kw) -> Case:
 
 @pytest.fixture
 def rules_copy(tmp_path):
-    """A writable copy of the bundled rules and guidelines: (rules_dir, guidelines_dir)."""
+    """A writable copy of the fixture rules and guidelines: (rules_dir, guidelines_dir)."""
     rules = tmp_path / "rules"
     guidelines = tmp_path / "guidelines"
-    shutil.copytree(ROOT / "rules", rules)
-    shutil.copytree(ROOT / "guidelines", guidelines)
+    shutil.copytree(FIXTURE_RULES, rules)
+    shutil.copytree(FIXTURE_GUIDELINES, guidelines)
     return rules, guidelines
 
 
@@ -59,3 +96,12 @@ def cli():
     def invoke(*args, input=None):
         return runner.invoke(app, [str(a) for a in args], input=input)
     return invoke
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The letter importer's field-by-field accuracy on the published letters, when it was measured."""
+    from gold import GOLD_REPORT
+    figures = config.stash.get(GOLD_REPORT, None)
+    if figures:
+        terminalreporter.write_sep("-", "letter importer vs tests/historical/real/_gold.yaml (116 published letters)")
+        terminalreporter.write_line(figures)

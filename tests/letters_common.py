@@ -1,12 +1,11 @@
-"""What the letter tests share: the historical letters, the shipped fact
-patterns, and the chapters of the shipped guidelines."""
+"""What the letter tests share: the historical letters and the fixture rule base's
+fact patterns (importer behaviour must not change when the shipped patterns
+grow)."""
 
 from __future__ import annotations
 
-from conftest import HISTORICAL, ROOT
+from conftest import FIXTURE_RULES, HISTORICAL, ROOT  # noqa: F401
 from imr_rules.letters import load_fact_patterns
 
-PATTERNS = load_fact_patterns(ROOT / "rules" / "fact_patterns.yaml")
-CHAPTERS = [("mtus", "Chronic Pain Medical Treatment Guidelines"), ("non_mtus", "Low Back Problems"),
-            ("non_mtus", "Neck and Upper Back"), ("non_mtus", "Shoulder (Acute and Chronic)")]
+PATTERNS = load_fact_patterns(FIXTURE_RULES / "fact_patterns.yaml")
 LETTERS = sorted(HISTORICAL.glob("*.txt"))

@@ -3,7 +3,9 @@ nothing on stdout that could pass for a result."""
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 
 import pytest
 
@@ -26,7 +28,7 @@ def assert_invalid(result, *fragments, line=None, file=None):
 
 
 @pytest.mark.parametrize("text, fragments, line", [
-    ("case_id: c1\nitems: [\n", ["malformed YAML"], 3),
+    ("case_id: c1\nitems: [\n", ["malformed YAML"], 2),
     ("case_id: c1\nitems: []\n", ["items"], 2),
     ("case_id: c1\n", ["'items' is a required property"], 1),
     ("case_id: c1\nitems:\n  - name: kit\nfacts: {goal_documented: false}\n", ["unknown fact 'goal_documented'"], 4),
@@ -164,3 +166,108 @@ def test_condition_too_complex_for_the_engine_is_refused_at_its_line(cli, rules_
     result = cli("validate", "--rules", rules, "--guidelines", guidelines)
     assert_invalid(result, "expands to more than 64 alternatives", "split the rule",
                    file=rules / "complex.yaml", line=6)
+
+
+# -- YAML values that cannot be built (point 2): every file kind, every command -----
+
+BAD_VALUES = {
+    "a date that does not exist": ("2014-02-30", "'2014-02-30' is not a valid date"),
+    "an unknown tag": ("!foo 2014-01-01", "unknown YAML tag '!foo'"),
+    "a 5,000-digit integer": ("9" * 5000, "has 5000 digits, too many to read"),
+    "a number that overflows": ("1.0e+400", "is not a finite number"),
+}
+
+
+@pytest.mark.parametrize("value, fragment", BAD_VALUES.values(), ids=BAD_VALUES.keys())
+def test_bad_values_in_a_case_file(cli, tmp_path, value, fragment):
+    path = tmp_path / "case.yaml"
+    path.write_text(f"case_id: c1\nrequest_date: {value}\nitems:\n  - name: kit\n")
+    for args in (["evaluate", path], ["validate", path], ["explain", path]):
+        assert_invalid(cli(*args), fragment, "hint:", file=path, line=2)
+
+
+@pytest.mark.parametrize("value, fragment", BAD_VALUES.values(), ids=BAD_VALUES.keys())
+def test_bad_values_in_a_rule_file(cli, rules_copy, tmp_path, value, fragment):
+    rules, guidelines = rules_copy
+    path = rules / "mtus-chronic-pain-exercise.yaml"
+    _edit(path, "priority: 10\n", f"priority: 10\n    effective_from: {value}\n")
+    line = _line_of(path, "effective_from:")
+    given = ["--rules", rules, "--guidelines", guidelines]
+    case = ROOT / "examples" / "000_724941ea73516dbd.yaml"
+    (tmp_path / "corpus").mkdir()
+    for args in (["evaluate", case, *given], ["validate", *given], ["lint", *given], ["explain", case, *given],
+                 ["test", *given], ["diff", "--base", rules, "--guidelines", guidelines, tmp_path / "corpus"],
+                 ["backtest", tmp_path / "corpus", *given]):
+        assert_invalid(cli(*args), fragment, "hint:", file=path, line=line)
+
+
+@pytest.mark.parametrize("value, fragment", BAD_VALUES.values(), ids=BAD_VALUES.keys())
+def test_bad_values_in_a_baseline(cli, tmp_path, value, fragment):
+    (tmp_path / "corpus").mkdir()
+    base = tmp_path / "baseline.yaml"
+    base.write_text(f"version: 1\ndisagreements:\n  - {{source: a, item_id: {value}, expected: upheld, got: upheld}}\n")
+    assert_invalid(cli("backtest", tmp_path / "corpus", "--baseline", base), fragment, file=base, line=3)
+
+
+def test_tags_on_lists_and_lone_surrogates_are_refused(cli, tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text("case_id: c1\nitems: !foo\n  - name: kit\n")
+    assert_invalid(cli("evaluate", path), "unknown YAML tag '!foo'", file=path, line=2)
+
+
+# -- YAML syntax errors at the line to fix (point 10) -------------------------------
+
+@pytest.mark.parametrize("text, line, fragments", [
+    ("case_id: c1\nitems:\n  - {name: kit, quantity: 1\nfacts: {}\n", 3, ["the '{' on this line is never closed"]),
+    ('{"case_id": "c1",\n "items": [{"name": "kit"}\n}\n', 2, ["the '[' on this line is never closed"]),
+    ("case_id: c1\nitems: [\n", 2, ["the '[' on this line is never closed"]),
+    ('case_id: "c1\nitems: []\n', 1, ["the quoted text that starts on this line is never closed"]),
+    ("x: {a: 1,\n  b: 2\n  c: 3}\n", 3, ["did not find expected ',' or '}'"]),        # closed: the comma is missing
+    ("case_id: c1\nitems:\n\t- name: kit\n", 3, ["a tab character", "replace the tab with spaces"]),
+    ("case_id: c1\nitems:\n  - name: kit\n\tfacts: {}\n", 4, ["a tab character"]),
+])
+def test_syntax_errors_point_at_the_line_to_fix(cli, tmp_path, text, line, fragments):
+    path = tmp_path / "case.yaml"
+    path.write_text(text)
+    assert_invalid(cli("evaluate", path), "malformed YAML/JSON", *fragments, file=path, line=line)
+
+
+# -- reads are bounded (point 7) ------------------------------------------------------
+
+def test_standard_input_is_read_up_to_the_limit(cli):
+    assert_invalid(cli("evaluate", "-", input=GOOD_CASE + "#" * (MAX_FILE_BYTES + 10)), "limit", file="<stdin>")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_an_endless_device_is_refused(cli):
+    assert_invalid(cli("evaluate", "/dev/zero"), "over the 1048576-byte limit", file="/dev/zero")
+
+
+@pytest.mark.timeout(60, method="thread")
+def test_a_fifo_is_read_up_to_the_limit(cli, tmp_path):
+    fifo = tmp_path / "case.fifo"
+    os.mkfifo(fifo)
+    written = []
+
+    def feed():
+        try:
+            with open(fifo, "wb") as f:
+                for _ in range(64):              # 4 MiB, far more than the reader takes
+                    f.write(b"#" * (1 << 16))
+                    written.append(1 << 16)
+        except BrokenPipeError:
+            pass
+    writer = threading.Thread(target=feed)
+    writer.start()
+    result = cli("evaluate", fifo)
+    writer.join()
+    assert_invalid(result, "over the 1048576-byte limit", file=fifo)
+    assert sum(written) < 4 << 20         # the reader stopped reading
+
+
+def test_a_file_name_that_is_not_utf8(cli, tmp_path):
+    path = os.path.join(os.fsencode(tmp_path), b"case-\xff.yaml")
+    with open(path, "wb") as f:
+        f.write(GOOD_CASE.encode())
+    result = cli("evaluate", os.fsdecode(path))
+    assert_invalid(result, "name is not valid UTF-8", "case-\ufffd.yaml")

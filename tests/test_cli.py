@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import ROOT
 
 SEED0 = ROOT / "examples" / "000_724941ea73516dbd.yaml"
@@ -92,3 +94,91 @@ def test_usage_error_exits_2(cli):
 def test_version(cli):
     from imr_rules import __version__
     assert cli("--version").stdout.strip() == f"imr-rules {__version__}"
+
+
+def test_every_command_names_the_rule_base_it_uses(cli, tmp_path):
+    notice = "rule base: rules tests/fixtures/rulebase/rules, guidelines tests/fixtures/rulebase/guidelines"
+    case = tmp_path / "c.yaml"
+    case.write_text("case_id: c\nitems: [{name: Gym membership}]\n")
+    for args in (["validate"], ["evaluate", SEED0], ["lint"], ["test"], ["explain", case],
+                 ["backtest", tmp_path, "--jobs", "1"], ["import-letter", ROOT / "tests/historical/dev-05-contraindicated.txt"],
+                 ["evaluate", "--jsonl", "-"]):
+        result = cli(*args, input="")
+        assert notice in result.stderr.splitlines(), (args, result.stderr)
+
+
+def test_a_scratch_copy_of_the_rules_is_not_used_silently(cli, rules_copy, monkeypatch):
+    """In a copy of the repository, the default rule base is the installed one: say so."""
+    rules, guidelines = rules_copy
+    monkeypatch.chdir(rules.parent)
+    same = cli("validate")
+    assert same.exit_code == 0 and "warning" not in same.stderr        # an identical copy changes nothing
+    (rules / "facts.yaml").write_text((rules / "facts.yaml").read_text() + "\n# edited\n")
+    edited = cli("validate")
+    assert edited.exit_code == 0
+    assert "warning: ./rules differs from the rules in use (" in edited.stderr
+    assert "pass --rules rules to use it" in edited.stderr and "./guidelines" not in edited.stderr
+    chosen = cli("validate", "--rules", "rules", "--guidelines", "guidelines")
+    assert chosen.stderr.splitlines() == ["rule base: rules rules, guidelines guidelines"]
+
+
+def test_commands_are_importable_functions(tmp_path, capsys):
+    from imr_rules.cli.drafts import schema, validate
+    from imr_rules.errors import InputError
+    schema("case")
+    assert json.loads(capsys.readouterr().out)["title"]
+    with pytest.raises(InputError, match="rules folder not found"):
+        validate(rules=tmp_path / "nope")
+
+
+def _jsonl(cli, *lines):
+    result = cli("evaluate", "-", "--jsonl", input="\n".join(lines) + "\n")
+    return result, [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_jsonl_bad_lines_get_their_error_record_and_the_batch_goes_on(cli):
+    good = json.dumps({"case_id": "g", "items": [{"name": "Gym membership"}]})
+    bad = {
+        "a lone surrogate": '{"case_id": "c\\ud800", "items": [{"name": "kit"}]}',
+        "a 5,000-digit integer": '{"case_id": "c", "items": [{"name": "kit", "quantity": ' + "9" * 5000 + "}]}",
+        "deep nesting": '{"case_id": "c", "items": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "nesting past the file limit": '{"case_id": "c", "items": ' + "[" * 70 + "]" * 70 + "}",
+        "a line over the size limit": '{"case_id": "' + "x" * (1 << 20) + '"}',
+    }
+    result, out = _jsonl(cli, good, *bad.values(), good)
+    assert result.exit_code == 2
+    assert [o.get("case_id") for o in out] == ["g"] + [None] * len(bad) + ["g"]
+    assert [o["line"] for o in out[1:-1]] == list(range(2, 2 + len(bad)))
+    messages = [o["error"] for o in out[1:-1]]
+    for fragment, message in zip(["lone surrogate", "too many digits", "nesting deeper than 64",
+                                  "nesting deeper than 64", "over the 1048576-byte limit"], messages):
+        assert fragment in message
+    assert "Traceback" not in result.stderr
+    pair = json.dumps({"case_id": "\U0001F600", "items": [{"name": "kit"}]})      # an escaped surrogate pair is fine
+    assert _jsonl(cli, pair)[1][0]["case_id"] == "\U0001F600"
+
+
+SAME_VERDICT = {
+    "duplicate keys": ('{"case_id": "c", "items": [{"name": "Gym membership"}], '
+                       '"facts": {"goals_documented": false, "goals_documented": true}}', "duplicate key 'goals_documented'"),
+    "NaN": ('{"case_id": "c", "items": [{"name": "kit", "quantity": NaN}]}', "NaN"),
+    "Infinity": ('{"case_id": "c", "items": [{"name": "kit", "quantity": -Infinity}]}', "Infinity"),
+    "1e400": ('{"case_id": "c", "items": [{"name": "kit", "quantity": 1e400}]}', "1e400"),
+}
+
+
+@pytest.mark.parametrize("line, fragment", SAME_VERDICT.values(), ids=SAME_VERDICT.keys())
+def test_jsonl_refuses_what_a_case_file_refuses(cli, tmp_path, line, fragment):
+    path = tmp_path / "case.json"
+    path.write_text(line)
+    assert cli("evaluate", path).exit_code == 2
+    result, out = _jsonl(cli, line)
+    assert result.exit_code == 2 and fragment in out[0]["error"]
+
+
+def test_a_number_with_an_exponent_is_a_number_in_both_modes(cli, tmp_path):
+    line = '{"case_id": "c", "items": [{"name": "Gym membership", "quantity": 1e1}]}'
+    path = tmp_path / "case.json"
+    path.write_text(line)
+    from_file = json.loads(cli("evaluate", path, "-f", "json").stdout)
+    assert from_file == _jsonl(cli, line)[1][0]

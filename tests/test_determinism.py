@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 from imr_rules.loader import load_rulebase
 
@@ -17,6 +19,7 @@ def run(*args, cwd=ROOT):
                           env={"PYTHONHASHSEED": "random", "PATH": "/usr/bin:/bin"}).stdout
 
 
+@pytest.mark.shipped
 def test_output_is_byte_identical_across_processes():
     for fmt in ("json", "text", "markdown"):
         first = run("evaluate", *SEEDS, "--format", fmt)

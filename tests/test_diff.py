@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import FIXTURE, FIXTURE_GUIDELINES, FIXTURE_RULES, HISTORICAL
 from test_lint_helpers import add_fact
 
 KNEE_OK = """case_id: knee
@@ -36,7 +36,7 @@ def corpus(tmp_path):
 def head(tmp_path):
     """A changed copy of the rules: knee kits lose their approving rule, neck kits cite the low back chapter."""
     rules = tmp_path / "head" / "rules"
-    shutil.copytree(ROOT / "rules", rules)
+    shutil.copytree(FIXTURE_RULES, rules)
     mtus = rules / "mtus-chronic-pain-exercise.yaml"
     text = mtus.read_text()
     start = text.index("  - id: mtus-equipment-criteria-documented")
@@ -47,9 +47,9 @@ def head(tmp_path):
 
 
 def test_changes_are_listed_with_counts(cli, corpus, head):
-    result = cli("diff", "--base", ROOT, "--head", head, corpus)
+    result = cli("diff", "--base", FIXTURE, "--head", head, corpus)
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     knee, neck = corpus / "knee.yaml", corpus / "sub" / "neck.yaml"
     assert f"{knee}  kit  determination: medically_necessary -> insufficient_information" in lines
     assert (f"{knee}  kit  basis: mtus / mtus-cpmtg / Chronic Pain Medical Treatment Guidelines / Exercise "
@@ -60,35 +60,35 @@ def test_changes_are_listed_with_counts(cli, corpus, head):
             "non_mtus / odg-low-back / Low Back Problems / Exercise") in lines
     assert not any(" gym " in line for line in lines)      # the gym membership is decided as before
     assert lines[-1] == "2 inputs, 3 items, 2 items changed (1 determination, 2 basis)"
-    assert cli("diff", "--base", ROOT, "--head", head, corpus, "--fail-on-change").exit_code == 1
+    assert cli("diff", "--base", FIXTURE, "--head", head, corpus, "--fail-on-change").exit_code == 1
 
 
 def test_documentation_gaps_change(cli, corpus, tmp_path):
     rules = tmp_path / "gaps" / "rules"
-    shutil.copytree(ROOT / "rules", rules)
+    shutil.copytree(FIXTURE_RULES, rules)
     add_fact(rules, "fracture_unhealed")
     # The contraindication rule now also reads a new fact, which no case states: one more open question.
     mtus = rules / "mtus-chronic-pain-exercise.yaml"
     mtus.write_text(mtus.read_text().replace(
         "when: {fact: exercise_contraindicated, is: true}",
         "when: {any: [{fact: exercise_contraindicated, is: true}, {fact: fracture_unhealed, is: true}]}"))
-    result = cli("diff", "--base", ROOT, "--head", rules, corpus / "knee.yaml")
-    assert result.output.splitlines()[1:] == [
+    result = cli("diff", "--base", FIXTURE, "--head", rules, corpus / "knee.yaml")
+    assert result.stdout.splitlines()[1:] == [
         f"{corpus / 'knee.yaml'}  kit  documentation_gaps: exercise_contraindicated -> "
         "exercise_contraindicated, fracture_unhealed",
         "1 inputs, 1 items, 1 items changed (1 documentation gaps)"]
 
 
 def test_no_change_against_itself_and_base_as_rules_folder(cli, corpus):
-    result = cli("diff", "--base", ROOT / "rules", corpus, "--fail-on-change")
+    result = cli("diff", "--base", FIXTURE_RULES, corpus, "--fail-on-change")
     assert result.exit_code == 0
-    assert result.output.splitlines()[-1] == "2 inputs, 3 items, 0 items changed"
+    assert result.stdout.splitlines()[-1] == "2 inputs, 3 items, 0 items changed"
 
 
 def test_base_from_a_git_revision(cli, corpus, tmp_path, monkeypatch):
     repo = tmp_path / "repo"
-    shutil.copytree(ROOT / "rules", repo / "rules")
-    shutil.copytree(ROOT / "guidelines", repo / "guidelines")
+    shutil.copytree(FIXTURE_RULES, repo / "rules")
+    shutil.copytree(FIXTURE_GUIDELINES, repo / "guidelines")
 
     def git(*args):
         subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=repo, check=True,
@@ -102,7 +102,7 @@ def test_base_from_a_git_revision(cli, corpus, tmp_path, monkeypatch):
     monkeypatch.chdir(repo)
     result = cli("diff", "--base", "HEAD", "--head", repo / "rules", corpus)
     assert result.exit_code == 0, result.output
-    assert "gym  determination: not_medically_necessary -> insufficient_information" in result.output
+    assert "gym  determination: not_medically_necessary -> insufficient_information" in result.stdout
     bad = cli("diff", "--base", "no-such-rev", corpus)
     assert bad.exit_code == 2
     assert "'no-such-rev' is neither a folder nor a git revision" in bad.output and "hint:" in bad.output
@@ -117,20 +117,32 @@ def test_base_outside_a_git_repository(cli, corpus, tmp_path, monkeypatch):
 
 def test_a_case_that_loads_with_neither_rule_set_is_invalid(cli, tmp_path):
     (tmp_path / "bad.yaml").write_text("case_id: x\nitems: []\n")
-    result = cli("diff", "--base", ROOT, tmp_path)
+    result = cli("diff", "--base", FIXTURE, tmp_path)
     assert result.exit_code == 2 and "bad.yaml" in result.output
 
 
-SHARED_LETTERS = ROOT.parent / "shared" / "letters"
-
-
-@pytest.mark.skipif(not SHARED_LETTERS.is_dir(), reason="needs the shared development letters (../shared/letters)")
 def test_letters_with_a_base_that_has_no_fact_patterns(cli, tmp_path):
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    for letter in HISTORICAL.glob("dev-0*.txt"):
+        (letters / letter.name).write_bytes(letter.read_bytes())
     base = tmp_path / "old" / "rules"
-    shutil.copytree(ROOT / "rules", base)
+    shutil.copytree(FIXTURE_RULES, base)
     (base / "fact_patterns.yaml").unlink()
-    result = cli("diff", "--base", base, SHARED_LETTERS)
+    result = cli("diff", "--base", base, letters)
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     assert "note: the base has no fact_patterns.yaml: its letters are read with the head's" in lines
-    assert lines[-1].startswith("5 inputs, ") and lines[-1].endswith(" items, 0 items changed")
+    n = len(list(letters.iterdir()))
+    assert lines[-1].startswith(f"{n} inputs, ") and lines[-1].endswith(" items, 0 items changed")
+
+
+def test_a_letter_and_its_case_file_count_once(cli, tmp_path):
+    folder = tmp_path / "h"
+    folder.mkdir()
+    for suffix in (".txt", ".yaml"):
+        source = HISTORICAL / f"001_f0193407169a11a4{suffix}"
+        (folder / source.name).write_bytes(source.read_bytes())
+    result = cli("diff", "--base", FIXTURE, folder)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "1 inputs, 3 items, 0 items changed"

@@ -229,7 +229,7 @@ def test_every_finite_number_works_in_rules_and_facts(comparisons, values):
 
 
 @pytest.mark.parametrize("op, value, stated, holds", [
-    # Rule values as YAML writes floats (YAML 1.1 reads "1e16", without a dot, as text);
+    # Rule values as YAML writes floats ("1.0e+16"; yamlio reads "1e16" as a number too);
     # stated values through --jsonl, whose JSON writes 1e-06 and 1e+16.
     ("<", "0.00001", 0.000001, True), ("<", "0.00001", 0.00001, False), ("==", "1.0e+16", 1e16, True),
     (">=", "1.0e+300", 1e300, True), (">=", "1.0e+300", 9.9e299, False), (">", "-1.0e+300", -1e299, True),
@@ -248,7 +248,7 @@ def test_numbers_the_engine_could_not_hold_work_end_to_end(cli, rules_copy, tmp_
                                  "facts": {"doses_per_day": stated}}) + "\n")
     result = cli("evaluate", "--jsonl", cases, "--rules", rules, "--guidelines", guidelines)
     assert result.exit_code == 0, result.output
-    item = json.loads(result.output)["items"][0]
+    item = json.loads(result.stdout)["items"][0]
     assert ("dose-rule" in item["fired_rules"]) is holds
 
 

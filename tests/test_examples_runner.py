@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import ROOT
-from imr_rules.examples_runner import coverage, render_coverage, run_examples
+from conftest import HISTORICAL
+from imr_rules.coverage import coverage, render_coverage
+from imr_rules.examples_runner import run_examples
 from imr_rules.loader import load_rulebase
 
 from test_lint_helpers import line_of, plant_rules, rule
 
 
-def test_every_shipped_example_passes_and_every_active_rule_has_one(rb):
+def test_every_example_passes_and_every_active_rule_has_one(rb):
     results = run_examples(rb)
     assert [r.test_id for r in results if r.failed or r.skipped] == []
     assert {r.rule.id for r in results} == {r.id for r in rb.active_rules}
@@ -21,7 +20,7 @@ def test_cli_reports_pass_count(cli, rb):
     result = cli("test")
     assert result.exit_code == 0
     n = sum(len(r.examples) for r in rb.active_rules)
-    assert result.output == f"{n} passed, 0 failed\n"
+    assert result.stdout == f"{n} passed, 0 failed\n"
 
 
 def test_wrong_determination_and_wrong_deciding_rule_fail_like_pytest(rules_copy, cli):
@@ -42,7 +41,7 @@ def test_wrong_determination_and_wrong_deciding_rule_fail_like_pytest(rules_copy
     assert result.exit_code == 1
     knee = line_of(mtus, "- name: Knee home exercise kit")
     kit = line_of(mtus, "- name: Home exercise kit (stability ball")
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     assert (f"FAILED {mtus}:{knee}::mtus-equipment-goals-not-documented[example 1] - expected "
             "not_medically_necessary decided by mtus-equipment-need-not-documented, got not_medically_necessary "
             "decided by mtus-equipment-goals-not-documented") in lines
@@ -71,7 +70,7 @@ def test_examples_of_draft_rules_are_skipped(rules_copy, cli):
                             determination="medically_necessary"))
     result = cli("test", "--rules", rules, "--guidelines", guidelines)
     assert result.exit_code == 0
-    assert result.output.rstrip().endswith("0 failed, 1 skipped (rules not active)")
+    assert result.stdout.rstrip().endswith("0 failed, 1 skipped (rules not active)")
 
 
 def test_coverage_marks_outcomes_seen_by_examples_and_historical_cases(rb, tmp_path):
@@ -103,21 +102,15 @@ def test_coverage_cli_with_a_case_folder(cli, tmp_path):
     assert f"note: skipped {tmp_path / 'notes.yaml'}:" in result.output
 
 
-SHARED_LETTERS = ROOT.parent / "shared" / "letters"
-
-
-@pytest.mark.skipif(not (SHARED_LETTERS / "dev-05-contraindicated.txt").is_file(),
-                    reason="needs the shared development letters (../shared/letters)")
 def test_coverage_reads_letters(rb):
-    cov = coverage(rb, [str(SHARED_LETTERS / "dev-05-contraindicated.txt")])
+    cov = coverage(rb, [str(HISTORICAL / "dev-05-contraindicated.txt")])
     contra = next(rc for rc in cov.rules if rc.rule.id == "mtus-exercise-contraindicated")
     assert contra.decided == {"E", "H"} and contra.branches[0].seen[True] == {"E", "H"}
     assert cov.notes == []
 
 
-def test_coverage_skips_letters_when_the_importer_is_missing(rb, tmp_path, monkeypatch):
-    import imr_rules.examples_runner as runner
-    (tmp_path / "letter.txt").write_text("not read")
-    monkeypatch.setattr(runner, "_letters_available", lambda: False)
-    cov = coverage(rb, [str(tmp_path)])
-    assert cov.notes == ["skipped 1 letter(s): the letter importer (imr_rules.letters) is not available in this build"]
+def test_coverage_counts_a_letter_and_its_case_file_once(rb, tmp_path):
+    """The reviewed case file stands for its letter: the letter is not read as well."""
+    (tmp_path / "x.txt").write_text("not a letter: reading it would add a note\n")
+    (tmp_path / "x.yaml").write_text("case_id: x\nitems:\n  - {id: i, name: Gym membership}\n")
+    assert coverage(rb, [str(tmp_path)]).notes == []

@@ -6,7 +6,8 @@ import json
 
 from imr_rules.explain import explain_case, nearest_categories
 
-from conftest import make_case
+from conftest import FIXTURE_RULES, make_case
+from test_lint_helpers import line_of
 
 CASE = """case_id: explain-me
 items:
@@ -29,9 +30,12 @@ def test_trace_of_a_decided_item(rb):
                           "odg-neck-equipment-criteria-documented"}
     assert [r["rule"] for r in item["rules"]][0] == "mtus-exercise-contraindicated"   # precedence order
     assert rules["mtus-exercise-contraindicated"]["outcome"] == "unknown"
+    mtus = FIXTURE_RULES / "mtus-chronic-pain-exercise.yaml"
     assert rules["mtus-exercise-contraindicated"]["conditions"] == [
-        {"line": rules["mtus-exercise-contraindicated"]["conditions"][0]["line"],
+        {"line": line_of(mtus, "when: {fact: exercise_contraindicated, is: true}"),
          "test": "exercise_contraindicated == true", "saw": "missing", "outcome": "unknown"}]
+    assert rules["mtus-exercise-contraindicated"]["where"] == \
+        f"tests/fixtures/rulebase/rules/mtus-chronic-pain-exercise.yaml:{line_of(mtus, 'id: mtus-exercise-contraindicated')}"
     need = rules["odg-neck-equipment-need-not-documented"]
     assert need["outcome"] == "true" and need["decides"]
     criteria = rules["odg-neck-equipment-criteria-documented"]
@@ -72,7 +76,7 @@ def test_cli_text_and_json_and_item_filter(cli, tmp_path):
         in text.output
     assert "goals_documented == false  saw true  -> false" in text.output
     assert "nearest category: home_exercise_equipment" in text.output
-    one = json.loads(cli("explain", path, "--item", "gym", "--format", "json").output)
+    one = json.loads(cli("explain", path, "--item", "gym", "--format", "json").stdout)
     assert one["case_id"] == "explain-me" and [i["item_id"] for i in one["items"]] == ["gym"]
     goals = next(r for r in one["items"][0]["rules"] if r["rule"] == "odg-low-back-gym-goals-not-documented")
     assert goals["conditions"][0]["saw"] == "true" and goals["outcome"] == "false"    # the item's own fact wins

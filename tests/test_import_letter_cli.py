@@ -19,8 +19,8 @@ def test_one_letter_to_stdout_is_a_valid_case_file(cli, tmp_path):
     assert result.exit_code == 0, result.output
     case = yaml.safe_load(result.stdout)
     assert case["case_id"] == "001_f0193407169a11a4"
-    assert [i["name"] for i in case["items"]] == ["LUMBAR REHABILITATION KIT", "CERVICAL REHABILITATION KIT",
-                                                  "SHOULDER REHABILITATION KIT"]
+    assert [i["name"] for i in case["items"]] == ["1 LUMBAR REHABILITATION KIT", "1 CERVICAL REHABILITATION KIT",
+                                                  "1 SHOULDER REHABILITATION KIT"]
     assert [i["quantity"] for i in case["items"]] == [1, 1, 1]
     assert case["patient"] == {"age": 73, "sex": "male", "date_of_injury": "2004-05-01"}
     assert case["facts"] == {"equipment_need_documented": False, "goals_documented": False,
@@ -90,3 +90,13 @@ def test_evaluate_refuses_a_file_that_is_not_a_letter(cli, tmp_path):
     note.write_text("PROGRESS NOTE\nNothing to decide here.\n")
     result = cli("evaluate", note)
     assert result.exit_code == 2 and str(note) in result.stderr and result.stdout == ""
+
+
+def test_output_folder_is_created_when_missing(cli, tmp_path):
+    out = tmp_path / "new" / "cases"
+    result = cli("import-letter", SEED0, SEED1, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["000_724941ea73516dbd.yaml", "001_f0193407169a11a4.yaml"]
+    (tmp_path / "file").write_text("x")
+    clash = cli("import-letter", SEED0, "-o", tmp_path / "file" / "sub")
+    assert clash.exit_code == 2 and "cannot create the output folder" in clash.stderr

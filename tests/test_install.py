@@ -13,6 +13,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.shipped
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
@@ -51,3 +53,22 @@ def test_installed_package_evaluates_outside_the_source_tree(installed, tmp_path
     items = json.loads(out)["items"]
     assert [i["basis"]["guideline_id"] for i in items] == ["odg-low-back", "odg-neck", "odg-shoulder"]
     assert {i["determination"] for i in items} == {"not_medically_necessary"}
+
+
+def test_installed_package_serves_the_workbench_with_its_templates_and_files(installed, tmp_path):
+    pytest.importorskip("starlette", reason="the serve extra is installed by make test")
+    _, target = installed
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    code = ("import json, imr_rules\n"
+            "from starlette.testclient import TestClient\n"
+            "from imr_rules.loader import load_rulebase\n"
+            "from imr_rules.serve import create_app\n"
+            "with TestClient(create_app(load_rulebase()), base_url='http://127.0.0.1') as c:\n"
+            "    review = c.post('/reviews', data={'items': 'Gym membership'})\n"
+            "    got = [c.get(p).status_code for p in ('/', '/static/app.js', '/static/style.css', '/openapi.json')]\n"
+            "    print(json.dumps([imr_rules.__file__, review.status_code, 'Gym membership' in review.text] + got))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    where, *statuses = json.loads(done.stdout.strip().splitlines()[-1])
+    assert where.startswith(str(target))
+    assert statuses == [200, True, 200, 200, 200, 200]

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from imr_rules import schemas
 from imr_rules.errors import InputError
 from imr_rules.letters import LetterError, import_letter, import_letter_file, normalize
-from imr_rules.letters.citations import parse_basis
+from imr_rules.letters.citations import chapter_key, parse_citations
 from imr_rules.yamlio import Document
 
-from letters_common import CHAPTERS, HISTORICAL, LETTERS, PATTERNS, ROOT  # noqa: E402,F401
+from letters_common import HISTORICAL, LETTERS, PATTERNS, ROOT  # noqa: E402,F401
 SEED_000 = (HISTORICAL / "000_724941ea73516dbd.txt").read_text(encoding="utf-8")
 SEED_001 = (HISTORICAL / "001_f0193407169a11a4.txt").read_text(encoding="utf-8")
 DEV_02 = (HISTORICAL / "dev-02-gym-and-aquatic.txt").read_text(encoding="utf-8")
@@ -21,7 +21,7 @@ DEV_03 = (HISTORICAL / "dev-03-lumbar-cervical-noisy.txt").read_text(encoding="u
 
 
 def imp(text: str, name: str = "letter.txt") -> dict:
-    return import_letter(text, source_file=name, sha256="0" * 64, patterns=PATTERNS, chapters=CHAPTERS)
+    return import_letter(text, source_file=name, sha256="0" * 64, patterns=PATTERNS)
 
 
 def without_source(case: dict) -> dict:
@@ -34,8 +34,9 @@ def without_source(case: dict) -> dict:
 
 def test_case_keys_and_order():
     case = imp(SEED_001, "001_f0193407169a11a4.txt")
-    assert list(case) == ["case_id", "patient", "diagnoses", "ur_decision", "items", "facts",
+    assert list(case) == ["case_id", "patient", "diagnoses", "letter", "ur_decision", "items", "facts",
                           "evidence", "history"]
+    assert case["letter"] == {"reviewer": {"licensure": ["California"], "specialty": ["Family Medicine"]}}
     assert case["case_id"] == "001_f0193407169a11a4"
     assert case["history"]["source"] == {"file": "001_f0193407169a11a4.txt", "sha256": "0" * 64}
     assert [i["id"] for i in case["items"]] == ["item-1", "item-2", "item-3"]
@@ -62,7 +63,7 @@ def test_imported_cases_satisfy_the_case_schema(path):
 def test_import_letter_file_reads_hashes_and_names(tmp_path):
     path = tmp_path / "CM14-1.txt"
     path.write_bytes(SEED_000.encode("utf-8"))
-    case = import_letter_file(path, patterns=PATTERNS, chapters=CHAPTERS)
+    case = import_letter_file(path, patterns=PATTERNS)
     assert case["case_id"] == "CM14-1"
     assert case["history"]["source"]["file"] == "CM14-1.txt"
     import hashlib
@@ -157,9 +158,9 @@ def test_decision_on_the_next_line():
 def test_item_names_quantities_and_parentheses():
     assert imp(SEED_000)["items"] == [
         {"id": "item-1", "name": "Home Exercise Kit (Exer ball, air pump, backnobber II, Exer Band Kit, Travel bag)"}]
+    # The name is the heading as printed; a leading count is also the quantity.
     assert [(i["name"], i.get("quantity")) for i in imp(SEED_001)["items"]] == [
-        ("LUMBAR REHABILITATION KIT", 1), ("CERVICAL REHABILITATION KIT", 1), ("SHOULDER REHABILITATION KIT", 1)]
-    # "x 12 months" stays in the name; "8 sessions" is a quantity of a unit and stays too.
+        ("1 LUMBAR REHABILITATION KIT", 1), ("1 CERVICAL REHABILITATION KIT", 1), ("1 SHOULDER REHABILITATION KIT", 1)]
     assert [(i["name"], i.get("quantity")) for i in imp(DEV_02)["items"]] == [
         ("Gym membership x 12 months", None), ("8 sessions of aquatic therapy", 8)]
 
@@ -179,30 +180,104 @@ def test_items_with_different_decisions():
     assert [h["decision"] for h in case["history"]["items"].values()] == ["upheld", "overturned"]
 
 
+def cited(raw):
+    found, none = parse_citations(raw)
+    assert not none
+    return [tuple(c[k] for k in ("tier", "guideline", "edition", "chapter", "section")) for c in found]
+
+
 @pytest.mark.parametrize("raw,expected", [
+    # Older letters: the template repeats or truncates the chapter's name.
     ("Decision based on MTUS Chronic Pain Treatment Guidelines Chronic Pain Medical Treatment Guidelines "
      "exercise Page(s): 46-47.",
-     ("mtus", "MTUS Chronic Pain Medical Treatment Guidelines", "Chronic Pain Medical Treatment Guidelines",
-      "Exercise", "46-47")),
+     [("mtus", "MTUS Chronic Pain Medical Treatment Guidelines", None, None, "Exercise")]),
     ("Decision based on MTUS Chronic Pain Treatment Guidelines Aquatic therapy Page(s): 22.",
-     ("mtus", "MTUS Chronic Pain Medical Treatment Guidelines", "Chronic Pain Medical Treatment Guidelines",
-      "Aquatic therapy", "22")),
+     [("mtus", "MTUS Chronic Pain Treatment Guidelines", None, None, "Aquatic therapy")]),
     ("The Expert Reviewer did not base their decision on the MTUS. Decision based on Non-MTUS Citation "
      "Official Disability Guidelines (ODG) Official Disability Guidelines (ODG), Low Back Problems, Exercise.",
-     ("non_mtus", "Official Disability Guidelines (ODG)", "Low Back Problems", "Exercise", None)),
-    ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Shoulder, Exercise/Physical Therapy.",
-     ("non_mtus", "Official Disability Guidelines (ODG)", "Shoulder (Acute and Chronic)",
-      "Exercise/Physical Therapy", None)),
+     [("non_mtus", "Official Disability Guidelines (ODG)", None, "Low Back Problems", "Exercise")]),
     ("Decision based on Non-MTUS Citation ODG, Low Back, Gym memberships.",
-     ("non_mtus", "Official Disability Guidelines (ODG)", "Low Back Problems", "Gym memberships", None)),
-    ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Knee & Leg (Acute & Chronic), "
-     "Exercise.",
-     ("non_mtus", "Official Disability Guidelines (ODG)", "Knee & Leg (Acute & Chronic)", "Exercise", None)),
+     [("non_mtus", "ODG", None, "Low Back", "Gym memberships")]),
+    # The published layout: MTUS chapters end in their year, joined by ", and".
+    ("Decision based on MTUS Low Back Complaints 2004, Section(s): Summary, and Chronic Pain Medical "
+     "Treatment 2016, Section(s): Facet blocks. Decision based on Non-MTUS Citation ACOEM Occupational "
+     "Medicine Practice Guidelines, 3rd ed., Low Back Disorders, pg. 607.",
+     [("mtus", "MTUS Low Back Complaints", "2004", None, "Summary"),
+      ("mtus", "MTUS Chronic Pain Medical Treatment", "2016", None, "Facet blocks"),
+      ("non_mtus", "ACOEM Occupational Medicine Practice Guidelines", "3rd ed.", "Low Back Disorders", "pg. 607")]),
+    ("Decision based on MTUS Neck and Upper Back Complaints 2004, Section(s): Special Studies, and Forearm, "
+     "Wrist, and Hand Complaints 2004, Section(s): Special Studies.",
+     [("mtus", "MTUS Neck and Upper Back Complaints", "2004", None, "Special Studies"),
+      ("mtus", "MTUS Forearm, Wrist, and Hand Complaints", "2004", None, "Special Studies")]),
+    ("Decision based on MTUS Shoulder Complaints 2004, Section(s): Initial Care, Follow-up Visits, and Knee "
+     "Complaints 2004, and Acupuncture Treatment 2007.",
+     [("mtus", "MTUS Shoulder Complaints", "2004", None, "Initial Care, Follow-up Visits"),
+      ("mtus", "MTUS Knee Complaints", "2004", None, None), ("mtus", "MTUS Acupuncture Treatment", "2007", None, None)]),
+    # ODG chapters: delimiters, qualifiers, sections in parentheses, several chapters, other sources.
+    ("The Expert Reviewer based their decision on recommendation(s) outside of the MTUS Guidelines. Decision "
+     "based on Non-MTUS Citation Official Disability Guidelines (ODG) Low Back - Lumbar & Thoracic (Acute & "
+     "Chronic), MRIs (magnetic resonance imaging).",
+     [("non_mtus", "Official Disability Guidelines (ODG)", None, "Low Back - Lumbar & Thoracic (Acute & Chronic)",
+       "MRIs (magnetic resonance imaging)")]),
+    ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Low Back (Trigger point "
+     "impedance imaging).",
+     [("non_mtus", "Official Disability Guidelines (ODG)", None, "Low Back", "Trigger point impedance imaging")]),
+    ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Knee/DME, Low Back Lumbar and "
+     "Thoracic/Mattress selection and Other Medical Treatment Guidelines https://example.org/R148CIM.pdf.",
+     [("non_mtus", "Official Disability Guidelines (ODG)", None, "Knee", "DME"),
+      ("non_mtus", "Official Disability Guidelines (ODG)", None, "Low Back Lumbar and Thoracic", "Mattress selection"),
+      ("non_mtus", "Other Medical Treatment Guidelines", None, None, None)]),
+    ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Low back, Manipulation; Neck and "
+     "Upper back, Manipulation.",
+     [("non_mtus", "Official Disability Guidelines (ODG)", None, "Low back", "Manipulation"),
+      ("non_mtus", "Official Disability Guidelines (ODG)", None, "Neck and Upper back", "Manipulation")]),
+    ("Decision based on Non-MTUS Citation Neck and Upper Back, Physical Therapy, ODG Preface - Physical Therapy.",
+     [("non_mtus", None, None, "Neck and Upper Back", "Physical Therapy"),
+      ("non_mtus", "ODG", None, "Preface", "Physical Therapy")]),
+    ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) physical therapy, elbow chapter.",
+     [("non_mtus", "Official Disability Guidelines (ODG)", None, "elbow chapter", "physical therapy")]),
+    ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) MRI shoulder.",
+     [("non_mtus", "Official Disability Guidelines (ODG)", None, None, "MRI shoulder")]),
+    ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG), Forearm, Wrist, and hand "
+     "(updated 11/23/16), MRI's (magnetic resonance imaging).",
+     [("non_mtus", "Official Disability Guidelines (ODG)", "updated 11/23/16", "Forearm, Wrist, and hand",
+       "MRI's (magnetic resonance imaging)")]),
+    ("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG).",
+     [("non_mtus", "Official Disability Guidelines (ODG)", None, None, None)]),
+    ("Decision based on Non-MTUS Citation Green's Operative Hand Surgery, 6th ed Chapter 17: Distal Radius "
+     "Fractures, Chapter 30: Compression Neuropathies.",
+     [("non_mtus", "Green's Operative Hand Surgery", "6th ed", "Chapter 17: Distal Radius Fractures", None),
+      ("non_mtus", "Green's Operative Hand Surgery", "6th ed", "Chapter 30: Compression Neuropathies", None)]),
+    ("Decision based on Non-MTUS Citation Sildenafil: Drug information, accessed from UpToDate.com on 12/17/2016.",
+     [("non_mtus", "Sildenafil: Drug information, accessed from UpToDate.com on 12/17/2016", None, None, None)]),
 ])
-def test_guideline_basis_duplicated_truncated_or_unknown(raw, expected):
-    basis = parse_basis(raw, CHAPTERS)
-    assert (basis["tier"], basis["guideline"], basis["chapter"], basis["section"], basis["pages"]) == expected
-    assert basis["raw"] == raw
+def test_every_cited_source_as_printed(raw, expected):
+    assert cited(raw) == expected
+
+
+def test_citation_pages_urls_and_no_citation():
+    found, _ = parse_citations("Decision based on MTUS Chronic Pain Treatment Guidelines Aquatic therapy Page(s): 22.")
+    assert found[0]["pages"] == "22"
+    found, _ = parse_citations("Decision based on Non-MTUS Citation Official Disability Guidelines (ODG) Low "
+                               "Back/Intra-operative monitoring and Other Medical Treatment Guidelines "
+                               "http://www.aetna.com/cpb/medical/data/100_199/0181.html.")
+    assert found[-1]["url"] == "http://www.aetna.com/cpb/medical/data/100_199/0181.html"
+    assert parse_citations("The Expert Reviewer did not cite any medical evidence for its decision.") == ([], True)
+    assert parse_citations("no statement here") == ([], False)
+
+
+@pytest.mark.parametrize("names,key", [
+    (["Low Back - Lumbar & Thoracic (Acute & Chronic)", "Low Back Problems", "MTUS Low Back Complaints",
+      "Low back section", "Low Back chapter"], "low back"),
+    (["Neck & upper back", "Neck and Upper Back Chapter", "MTUS Neck and Upper Back Complaints"], "neck"),
+    (["Knee & Leg Chapter", "Knee", "MTUS Knee Complaints"], "knee"),
+    (["Hips & Pelvis Chapter", "Hip & Pelvis"], "hip"),
+    (["MTUS Chronic Pain Medical Treatment", "Chronic Pain Medical Treatment Guidelines",
+      "MTUS Chronic Pain Treatment Guidelines"], "chronic pain"),
+    (["Pain (Chronic)", "Pain Chapter", "Pain"], "pain"),
+])
+def test_chapter_keys_ignore_how_a_chapter_is_spelled(names, key):
+    assert {chapter_key(n) for n in names} == {key}
 
 
 # --- bad input ----------------------------------------------------------------
@@ -240,14 +315,14 @@ def test_bad_files_are_input_errors_naming_the_file(tmp_path, content, what):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
     with pytest.raises(InputError) as err:
-        import_letter_file(path, patterns=PATTERNS, chapters=CHAPTERS)
+        import_letter_file(path, patterns=PATTERNS)
     assert what in err.value.message
     assert err.value.file == str(path) and err.value.hint
 
 
 def test_missing_file(tmp_path):
     with pytest.raises(InputError) as err:
-        import_letter_file(tmp_path / "nope.txt", patterns=PATTERNS, chapters=CHAPTERS)
+        import_letter_file(tmp_path / "nope.txt", patterns=PATTERNS)
     assert "not found" in err.value.message
 
 

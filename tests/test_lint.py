@@ -16,7 +16,7 @@ def findings_of(rules_dir, guidelines_dir, validator, **kw):
     return [f for f in lint(rb, **kw) if f.validator == validator]
 
 
-def test_shipped_rules_have_no_findings(rb):
+def test_fixture_rules_have_no_findings(rb):
     assert lint(rb) == []
 
 

@@ -8,6 +8,9 @@ import pytest
 
 from conftest import ROOT
 
+#: The seeds must always reproduce with the rules we ship.
+pytestmark = pytest.mark.shipped
+
 SEED_BASES = {
     # item name -> (tier, guideline id, chapter, section, pages)
     "Home Exercise Kit (Exer ball, air pump, backnobber II, Exer Band Kit, Travel bag)":

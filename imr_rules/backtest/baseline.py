@@ -1,7 +1,10 @@
 """Baselines: disagreements that are known and accepted, so that only new ones fail CI.
 
 A baseline lists disagreements by ``source`` (the path as reports show it),
-``item_id``, ``expected`` and ``got``. Against a baseline every current
+``item_id``, ``expected`` and ``got``, each with an optional one-line
+``reason`` (why the rule base disagrees, written by the person who reviewed
+it; refreshing a baseline with ``--baseline OLD --write-baseline NEW`` keeps
+the reasons of the entries still there). Against a baseline every current
 disagreement is *accepted* (listed) or *new*; every listed disagreement that
 no longer occurs is *fixed* (the draft now agrees) or *stale* (the item is
 not decided any more, or was not in this run). Both are reported so that the
@@ -30,9 +33,13 @@ def key(record) -> Key:
     return (record.source, record.item_id, record.expected, record.got)
 
 
-def baseline_text(records, path: str) -> str:
-    """The current disagreements as a baseline file: YAML for .yaml/.yml, else JSON; sorted."""
-    entries = [dict(zip(FIELDS, k)) for k in sorted(key(r) for r in records if r.agree is False)]
+def baseline_text(records, path: str, reasons: dict | None = None) -> str:
+    """The current disagreements as a baseline file: YAML for .yaml/.yml, else JSON; sorted.
+
+    ``reasons``: the reasons of a baseline being refreshed, kept for entries still there."""
+    reasons = reasons or {}
+    entries = [dict(zip(FIELDS, k)) | {"reason": reasons.get(k)}
+               for k in sorted(key(r) for r in records if r.agree is False)]
     data = {"version": VERSION, "disagreements": entries}
     if Path(path).suffix.lower() in (".yaml", ".yml"):
         return HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
@@ -41,6 +48,11 @@ def baseline_text(records, path: str) -> str:
 
 def load_baseline(path: str) -> set[Key]:
     """The disagreements a baseline file accepts (YAML or JSON), with file:line errors."""
+    return load_baseline_with_reasons(path)[0]
+
+
+def load_baseline_with_reasons(path: str) -> tuple[set[Key], dict[Key, str]]:
+    """The disagreements a baseline accepts, and the reason given for each (where one is)."""
     doc = load_document(path, "baseline file")
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("disagreements"), list):
@@ -49,7 +61,8 @@ def load_baseline(path: str) -> set[Key]:
     if data.get("version", VERSION) != VERSION:
         raise doc.error(f"unsupported baseline version {data.get('version')!r}", ("version",),
                         hint=f"this imr-rules writes version {VERSION}; regenerate with --write-baseline")
-    keys = set()
+    keys: set[Key] = set()
+    reasons: dict[Key, str] = {}
     for i, entry in enumerate(data["disagreements"]):
         where = ("disagreements", i)
         if not isinstance(entry, dict) or not all(isinstance(entry.get(f), str) for f in FIELDS):
@@ -57,8 +70,15 @@ def load_baseline(path: str) -> set[Key]:
         for f in ("expected", "got"):
             if entry[f] not in OUTCOMES:
                 raise doc.error(f"{f} must be upheld or overturned, not {entry[f]!r}", where + (f,))
-        keys.add(tuple(entry[f] for f in FIELDS))
-    return keys
+        reason = entry.get("reason")
+        if reason is not None and (not isinstance(reason, str) or "\n" in reason.strip()):
+            raise doc.error("a reason must be one line of text", where + ("reason",),
+                            hint="say in one line why the rule base disagrees with the reviewer")
+        k = tuple(entry[f] for f in FIELDS)
+        keys.add(k)
+        if reason:
+            reasons[k] = reason.strip()
+    return keys, reasons
 
 
 @dataclass

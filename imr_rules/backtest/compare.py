@@ -13,16 +13,16 @@ from typing import Any
 
 from ..cases import Case
 from ..conditions import facts_used
-from ..decision import OVERTURNED, UPHELD, ItemDecision
+from ..decision import IMR_OUTCOME, ItemDecision
 from ..errors import InputError
-from ..evaluate import Evaluator, item_result
-from ..model import MEDICALLY_NECESSARY, NOT_MEDICALLY_NECESSARY
+from ..evaluate import Evaluator
+from ..letters.citations import chapter_key, citation_chapter
+from ..render import basis_of
 
-#: A historical case went to IMR, so UR had denied (or modified) the item: a
-#: draft of "not medically necessary" upholds that denial, "medically
-#: necessary" overturns it. This holds even when a case file omits
-#: ``ur_decision`` (the result's ``imr_outcome`` is then null).
-OUTCOME_OF = {NOT_MEDICALLY_NECESSARY: UPHELD, MEDICALLY_NECESSARY: OVERTURNED}
+#: A historical case went to IMR, so UR had denied (or modified) the item:
+#: the draft's outcome is the IMR outcome of its determination, even when a
+#: case file omits ``ur_decision`` (the result's ``imr_outcome`` is then null).
+OUTCOME_OF = IMR_OUTCOME
 #: Longest evidence quote carried in a record; letters' sentences are shorter.
 MAX_QUOTE = 500
 
@@ -47,12 +47,13 @@ class ItemRecord:
     expected: str                      # upheld | overturned (the expert reviewer's decision)
     determination: str                 # the draft's determination
     conflict: bool
-    expected_basis: dict | None        # tier, guideline, chapter, section, pages from the letter
+    expected_basis: dict | None        # the reviewer's first citation (tier, guideline, chapter, section, pages)
     got_basis: dict | None             # tier, guideline_id, guideline, chapter, section, pages
     basis_agree: bool | None           # None: not compared (not covered, or no historical basis)
     fired: tuple[str, ...]
     deciding: tuple[str, ...]
     evidence: tuple[Evidence, ...] = ()   # only for items that disagree (decision or basis)
+    expected_citations: tuple[dict, ...] = ()   # every source the reviewer cited
 
     @property
     def got(self) -> str | None:
@@ -73,19 +74,36 @@ def normalize(text: Any) -> str | None:
     return None if text is None else " ".join(str(text).split()).casefold()
 
 
-def basis_agrees(expected: dict | None, got: dict | None) -> bool | None:
-    """Whether the draft cites the tier and chapter the reviewer relied on.
+def basis_agrees(cited: list[dict], got: dict | None) -> bool | None:
+    """Whether the draft cites a chapter the reviewer relied on: the same tier and
+    guideline chapter as any of the reviewer's citations.
 
-    Only the fields the history states are compared (a letter may give a tier
-    without a chapter); with neither, or without a draft basis, nothing is
-    compared and the answer is None.
+    Chapters are compared by what they are about (:func:`chapter_key`: "Low
+    Back - Lumbar & Thoracic (Acute & Chronic)" is the ODG's "Low Back
+    Problems"). A citation that names no chapter (a tier alone, "ODG MRI
+    shoulder") can only agree on the tier. Without citations, or without a
+    draft basis, nothing is compared and the answer is None.
     """
-    if not expected or not got:
+    cited = [c for c in cited or () if c.get("tier")]
+    if not cited or not got:
         return None
-    fields = [k for k in ("tier", "chapter") if expected.get(k)]
-    if not fields:
-        return None
-    return all(normalize(expected[k]) == normalize(got.get(k)) for k in fields)
+    want = chapter_key(got.get("chapter")) or chapter_key(got.get("guideline"))
+    for c in cited:
+        key = citation_chapter(c)
+        if c["tier"] == got.get("tier") and (key is None or key == want):
+            return True
+    return False
+
+
+def expected_citations(past: dict) -> list[dict]:
+    """The reviewer's citations of a historical item: ``imr_citations``, or (case files
+    written before those existed) the one ``imr_guideline``."""
+    cited = past.get("imr_citations")
+    if cited is None:
+        first = past.get("imr_guideline")
+        cited = [first] if first else []
+    return [{k: c.get(k) for k in ("tier", "guideline", "edition", "chapter", "section", "pages")}
+            for c in cited if isinstance(c, dict)]
 
 
 def historical_items(case: Case) -> dict[str, dict]:
@@ -104,25 +122,18 @@ def compare_case(evaluator: Evaluator, case: Case, source: str) -> list[ItemReco
     for item_id in sorted(history):
         d = decisions[item_id]
         past = history[item_id]
-        expected_basis = _expected_basis(past.get("imr_guideline"))
-        got_basis = item_result(evaluator.rb, case, d)["basis"]
+        cited = expected_citations(past)
+        got_basis = basis_of(d)
         record = ItemRecord(
             source=source, case_id=case.case_id, item_id=item_id, name=d.item.name,
             expected=past["decision"], determination=d.determination, conflict=d.conflict,
-            expected_basis=expected_basis, got_basis=got_basis,
-            basis_agree=basis_agrees(expected_basis, got_basis) if OUTCOME_OF.get(d.determination) else None,
+            expected_basis=cited[0] if cited else None, expected_citations=tuple(cited), got_basis=got_basis,
+            basis_agree=basis_agrees(cited, got_basis) if OUTCOME_OF.get(d.determination) else None,
             fired=d.fired, deciding=tuple(r.id for r in d.deciding))
         if record.agree is False or record.basis_agree is False:
             record = _with_evidence(record, case, d)
         records.append(record)
     return records
-
-
-def _expected_basis(guideline: dict | None) -> dict | None:
-    if not guideline:
-        return None
-    # "raw" (the letter's sentence) stays behind: the structured fields say it all.
-    return {k: guideline.get(k) for k in ("tier", "guideline", "chapter", "section", "pages")}
 
 
 def _with_evidence(record: ItemRecord, case: Case, d: ItemDecision) -> ItemRecord:

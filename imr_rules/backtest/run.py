@@ -20,11 +20,11 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Callable, ContextManager, Iterator
 
-from ..errors import InputError
+from ..errors import printable
 from ..model import RuleBase
 from . import baseline as baseline_mod
 from .compare import ItemRecord
-from .corpus import discover
+from ..historical import discover
 from .metrics import Summary, ratio
 from .workers import outcomes
 
@@ -35,6 +35,8 @@ class Gates:
 
     min_agreement: float | None = None
     min_coverage: float | None = None
+    min_overturned_caught: float | None = None    # of all historically overturned items, drafted overturned
+    min_basis_agreement: float | None = None
 
 
 class Spool(list):
@@ -144,8 +146,7 @@ def run_backtest(paths: list[str], rb: RuleBase, *, rules_dir: str | None = None
     for n in corpus.notes:
         notes.append(_note(n))
     disagreements: list[ItemRecord] = []
-    errors = [{"source": m, "message": str(InputError("not found", m, hint="check the path"))}
-              for m in corpus.missing]
+    errors = [{"source": printable(e.file), "message": str(e)} for e in corpus.errors]
     with_history = skipped = 0
     with progress(len(corpus.jobs)) as bar:
         for outcome in outcomes(corpus.jobs, rb, rules_dir, guidelines_dir, jobs):
@@ -184,7 +185,7 @@ def _note(n) -> dict:
 def _without_evidence(r: ItemRecord) -> ItemRecord:
     # A baseline lists disagreements by their keys: the evidence stays in the spool.
     from dataclasses import replace
-    return replace(r, evidence=(), expected_basis=None, got_basis=None)
+    return replace(r, evidence=(), expected_basis=None, expected_citations=(), got_basis=None)
 
 
 def _gates(summary: dict, gates: Gates, check) -> list[dict]:
@@ -206,6 +207,22 @@ def _gates(summary: dict, gates: Gates, check) -> list[dict]:
             "no historical items: coverage is undefined, so the gate fails"
         out.append({"gate": "min_coverage", "threshold": gates.min_coverage, "value": value,
                     "passed": value is not None and value >= gates.min_coverage, "note": note})
+    if gates.min_overturned_caught is not None:
+        # Recall on overturned items counted over all of them, decided or not:
+        # an "always upheld" rule base catches none, however it agrees.
+        row = summary["recall"]["overturned"]
+        value = ratio(row["agreed"], row["items"])
+        note = (f"{row['agreed']} of {row['items']} historically overturned items drafted as overturned"
+                if value is not None else "no historically overturned items: undefined, so the gate fails")
+        out.append({"gate": "min_overturned_caught", "threshold": gates.min_overturned_caught, "value": value,
+                    "passed": value is not None and value >= gates.min_overturned_caught, "note": note})
+    if gates.min_basis_agreement is not None:
+        basis = summary["basis"]
+        value = basis["agreement"]
+        note = (f"{basis['agreed']} of {basis['compared']} decided items cite a chapter the reviewer cited"
+                if value is not None else "no decided item with a historical citation: undefined, so the gate fails")
+        out.append({"gate": "min_basis_agreement", "threshold": gates.min_basis_agreement, "value": value,
+                    "passed": value is not None and value >= gates.min_basis_agreement, "note": note})
     return out
 
 
@@ -220,7 +237,8 @@ def _item(r: ItemRecord, accepted: set | None) -> dict:
         "covered": r.covered, "agree": r.agree, "basis_agree": r.basis_agree,
         # Added: what the draft was and why.
         "case_id": r.case_id, "determination": r.determination, "conflict": r.conflict,
-        "expected_basis": r.expected_basis, "got_basis": r.got_basis,
+        "expected_basis": r.expected_basis, "expected_citations": list(r.expected_citations),
+        "got_basis": r.got_basis,
         "fired_rules": list(r.fired), "deciding_rules": list(r.deciding),
         "baseline": status,
         "evidence": [{"fact": e.fact, "value": e.value, "quote": e.quote} for e in r.evidence],

@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..evaluate import Evaluator
 from ..inputs import load_any
 from .compare import ItemRecord, compare_case, historical_items
-from .corpus import Job, Note
+from ..historical import Job, Note
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .patterns import FactPattern, FactPatterns, words
+from .patterns import FactPattern, FactPatterns, ascii_lower, parse_count, words
 
 # A sentence ends at . ! or ? (optionally followed by a closing quote or
 # bracket) before a capital or a digit, or at a paragraph break.
@@ -96,7 +96,7 @@ def clauses(sentence: str, patterns: FactPatterns) -> list[str]:
         return [sentence]
     out = []
     pos = 0
-    for m in patterns.clause_breaks.regex.finditer(sentence):
+    for m in patterns.clause_breaks.finditer(sentence):
         if m.start() > pos:
             out.append(sentence[pos:m.start()].strip(" ,"))
         pos = max(m.end(), pos)
@@ -112,42 +112,120 @@ def is_guideline_quote(sentence: str, patterns: FactPatterns) -> bool:
 
 def polarity(clause: str, fact: FactPattern, negation, lowered: str | None = None) -> bool | None:
     """What ``clause`` says about ``fact``: True, False, or None (nothing)."""
-    low = clause.lower() if lowered is None else lowered
+    low = ascii_lower(clause) if lowered is None else lowered
     topic = fact.topic.search(clause, low)
     if topic is None:
         return None
-    topics = fact.topic.spans(clause)
-    affirms = fact.affirm.spans(clause) if fact.affirm.maybe(low) else []
+    topics = fact.topic.spans(clause, low)
+    affirms = fact.affirm.spans(clause, low) if fact.affirm.maybe(low) else []
     if fact.deny.maybe(low):
-        for d0, d1 in fact.deny.spans(clause):
+        for d0, d1 in fact.deny.spans(clause, low):
             inside_affirm = any(a0 <= d0 and d1 <= a1 for a0, a1 in affirms)
             inside_topic = any(t0 < d0 and d1 <= t1 for t0, t1 in topics)
             if not (inside_affirm or inside_topic):
                 return False
     scope_end = max(topic.end(), affirms[0][1] if affirms else 0)
     if negation.maybe(low):
-        for n0, n1 in negation.spans(clause[:scope_end]):
+        for n0, n1 in negation.spans(clause[:scope_end], low[:scope_end]):
             if not any(s0 <= n0 and n1 <= s1 for s0, s1 in topics + affirms):
                 return False
     return True if affirms else None
+
+
+def count(clause: str, fact: FactPattern, lowered: str) -> int | None:
+    """The count a clause states for a number fact ("has attended at least 6 previous
+    sessions" gives 6), or None. The clause must be about the fact (a topic match)."""
+    if fact.topic.search(clause, lowered) is None:
+        return None
+    for p in fact.numbers:
+        m = p.lowered.search(lowered)
+        if m:
+            value = parse_count(m.group(1))
+            if value is not None:
+                return value
+    return None
+
+
+def mask_conclusions(text: str, span: tuple[int, int], patterns: FactPatterns) -> str:
+    """``text`` with every conclusion inside ``span`` blanked out (same length, so
+    offsets into it are offsets into the letter).
+
+    A finding rests on what the record shows, never on the reviewer's verdict:
+    "the request ... is not medically necessary" is not read, so the "not" in
+    it can negate nothing and flipping it changes no fact.
+    """
+    conclusions = patterns.conclusions
+    if conclusions.regex is None:
+        return text
+    start, end = span
+    lowered = ascii_lower(text[start:end])
+    hits = list(_windows(conclusions, lowered, (0, end - start)))
+    if not hits:
+        return text
+    parts, pos = [text[:start]], start
+    for m in hits:
+        parts.append(text[pos:start + m.start()])
+        parts.append(" " * (m.end() - m.start()))
+        pos = start + m.end()
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+#: How far before the word that makes it a verdict ("necessary", "certified",
+#: ...) a verdict can begin ("the request for ... is not medically necessary").
+_VERDICT_REACH = 240
+
+
+def _windows(plist, lowered: str, span: tuple[int, int]):
+    """The matches of ``plist`` in ``lowered[span]``, searched only around its required words.
+
+    A verdict always contains one of the list's required literals, and a
+    rationale holds one or two: searching a window around each occurrence
+    instead of every position of the rationale is the difference between
+    milliseconds and microseconds per item."""
+    start, end = span
+    if plist.factors is None:
+        yield from plist.regex.finditer(lowered, start, end)
+        return
+    windows = []
+    for f in plist.factors:
+        i = lowered.find(f, start, end)
+        while i != -1:
+            windows.append((max(start, i - _VERDICT_REACH), min(end, i + len(f) + _VERDICT_REACH)))
+            i = lowered.find(f, i + 1, end)
+    if not windows:
+        return
+    windows.sort()
+    merged = [list(windows[0])]
+    for a, b in windows[1:]:
+        if a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    last = start
+    for a, b in merged:
+        for m in plist.regex.finditer(lowered, max(a, last), b):
+            yield m
+            last = m.end()
 
 
 def item_findings(text: str, span: tuple[int, int] | None, patterns: FactPatterns) -> dict[str, Finding]:
     """The facts one rationale (``text[span[0]:span[1]]``) states, by fact id, in pattern-file order."""
     if span is None or not patterns.facts:
         return {}
+    text = mask_conclusions(text, span, patterns)
     spans = sentences(text, *span)
     first = None
     for i, (s, e) in enumerate(spans):
         sentence = text[s:e][:MAX_SENTENCE_CHARS]
-        if (patterns.findings_start.search(sentence, sentence.lower())
+        if (patterns.findings_start.search(sentence, ascii_lower(sentence))
                 and not is_guideline_quote(sentence, patterns)):
             first = i
             break
     if first is None:
         # No phrase points at the case: the findings follow the quotation.
         looks_quoted = [i for i, (s, e) in enumerate(spans) if e - s <= MAX_SENTENCE_CHARS
-                        and (patterns.skip_clauses.search(text[s:e], text[s:e].lower())
+                        and (patterns.skip_clauses.search(text[s:e], ascii_lower(text[s:e]))
                              or is_guideline_quote(text[s:e], patterns))]
         first = looks_quoted[-1] + 1 if looks_quoted else 0
 
@@ -159,15 +237,18 @@ def item_findings(text: str, span: tuple[int, int] | None, patterns: FactPattern
             continue
         sentence = text[s:e]
         # Most sentences name no topic at all: one search rules them out.
-        if not any_topic.search(sentence, sentence.lower()) or is_guideline_quote(sentence, patterns):
+        if not any_topic.search(sentence, ascii_lower(sentence)) or is_guideline_quote(sentence, patterns):
             continue
         for clause in clauses(sentence, patterns):
-            low = clause.lower()
+            low = ascii_lower(clause)
             if (not any_topic.search(clause, low) or patterns.skip_clauses.search(clause, low)
                     or is_guideline_quote(clause, patterns)):
                 continue
-            for fact in patterns.facts:
-                value = polarity(clause, fact, patterns.negation, low)
+            for fact in patterns.candidates(low):
+                if fact.is_number:
+                    value = count(clause, fact, low)
+                else:
+                    value = polarity(clause, fact, patterns.negation, low)
                 if value is None or fact.fact in conflicting:
                     continue
                 prior = found.get(fact.fact)

@@ -70,7 +70,11 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;][\"')\]]?$")
 
 
 def normalize(text: str) -> str:
-    """The letter as paragraphs (one per line) with plain punctuation; see the module doc."""
+    """The letter as paragraphs (one per line) with plain punctuation; see the module doc.
+
+    Linear in the size of the letter: each printed line is looked at a bounded
+    number of times, and each paragraph is joined once.
+    """
     if not text:
         return ""
     if "\u00ad" in text:
@@ -87,16 +91,16 @@ def normalize(text: str) -> str:
     if not lines:
         return ""
     starts = _block_starts(lines)
-    lowered = text.lower()
+    words = _Words(text)
     paragraphs = []
-    current = lines[0]
+    current = [lines[0]]
     for line, start in zip(lines[1:], starts[1:]):
         if start:
-            paragraphs.append(current)
-            current = line
+            paragraphs.append("".join(current))
+            current = [line]
         else:
-            current = _join(current, line, lowered)
-    paragraphs.append(current)
+            _append(current, line, words)
+    paragraphs.append("".join(current))
     out = "\n".join(paragraphs)
     return _GLUED.sub(_unglue, out) if _GLUED.search(out) else out
 
@@ -109,6 +113,16 @@ def _unglue(m: re.Match) -> str:
 def _maybe_header(line: str) -> bool:
     low = line.lower()
     return low.startswith("page ") or "case n" in low or "case #" in low
+
+
+# How far back an item heading may reach: the longest partial-authorization
+# heading seen ("X was the original request. Y was authorized by the Claims
+# Administrator. The remaining IMR eligible portion of the original request,
+# Z is: Upheld") is five printed lines.
+MAX_HEADING_LINES = 8
+_PARTIAL_TAIL = re.compile(r"\b(?:remaining imr eligible portion|the original request,|was authorized by|"
+                           r"authorized .{0,200}leaving the original request)", re.IGNORECASE)
+_ORIGINAL_REQUEST = re.compile(r"\bwas the original request\b", re.IGNORECASE)
 
 
 def _block_starts(lines: list[str]) -> list[bool]:
@@ -130,7 +144,10 @@ def _block_starts(lines: list[str]) -> list[bool]:
             # is joined to the heading, which begins a paragraph.
             _start_heading(lines, starts, i)
         elif SECTION_HEADING.match(line) or (not _LOWER.search(line) and _CAPS_WORDS.search(line)
-                                             and not line.endswith(":")):
+                                             and not line.endswith(":")
+                                             and (i == 0 or _ends_paragraph(lines[i - 1]))):
+            # A line in capitals is a heading only where a paragraph can end
+            # ("Official Disability Guidelines" / "(ODG) PRP." continues one).
             starts[i] = True
             after_heading = True
     for i in range(1, n):
@@ -142,32 +159,91 @@ def _block_starts(lines: list[str]) -> list[bool]:
 
 
 def _start_heading(lines: list[str], starts: list[bool], i: int) -> None:
-    """Mark the item heading ending on line ``i``; a name wrapped over two lines starts one earlier."""
-    prev = lines[i - 1] if i else ""
-    if (i >= 1 and not starts[i] and not _ENDS_SENTENCE.search(prev) and not LABEL.match(prev)
-            and not SECTION_HEADING.match(prev) and (i == 1 or starts[i - 1]
-                                                     or _ENDS_SENTENCE.search(lines[i - 2]))):
-        starts[i - 1] = True
-        return
-    starts[i] = True
+    """Mark where the item heading ending on line ``i`` begins.
+
+    A heading begins after the line that ends the previous paragraph (a
+    sentence end, a label, a section heading). A partial authorization's
+    heading holds whole sentences ("X was the original request. Y was
+    authorized ..."), so when the heading's text so far is the tail of one,
+    it reaches back to the line that names the original request.
+    """
+    first = i
+    while first > 0 and i - first < MAX_HEADING_LINES and not _ends_paragraph(lines[first - 1]) \
+            and not starts[first - 1]:
+        first -= 1
+    if first > 0 and not starts[first - 1] and _PARTIAL_TAIL.search(" ".join(lines[first:i + 1])) \
+            and not _ORIGINAL_REQUEST.search(" ".join(lines[first:i + 1])):
+        back = first - 1
+        while back >= 0 and first - back <= MAX_HEADING_LINES and not starts[back]:
+            if _ORIGINAL_REQUEST.search(lines[back]) or (back + 1 < first and _ORIGINAL_REQUEST.search(
+                    lines[back] + " " + lines[back + 1])):
+                first = back
+                while first > 0 and i - first < 2 * MAX_HEADING_LINES and not _ends_paragraph(lines[first - 1]) \
+                        and not starts[first - 1]:
+                    first -= 1
+                break
+            back -= 1
+    starts[first] = True
+    for k in range(first + 1, i + 1):
+        starts[k] = False
 
 
-def _join(prev: str, nxt: str, lowered: str) -> str:
-    """Join two printed lines of one paragraph, undoing end-of-line hyphenation."""
+def _ends_paragraph(line: str) -> bool:
+    return bool(_ENDS_SENTENCE.search(line) or LABEL.match(line) or SECTION_HEADING.match(line))
+
+
+class _Words:
+    """The words of one letter, to decide how a hyphenated line end joins.
+
+    Built once per letter: a set lookup per line end. (Searching the whole
+    text for each hyphenated line end made reading quadratic.)"""
+
+    _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+    def __init__(self, text: str):
+        self._text = text
+        self._sets: tuple[set[str], set[str]] | None = None
+
+    def _build(self) -> tuple[set[str], set[str]]:
+        # Only letters with a hyphenated line end need it: built on first use.
+        if self._sets is None:
+            plain: set[str] = set()
+            hyphenated: set[str] = set()
+            for w in self._WORD.findall(self._text.lower()):
+                (hyphenated if "-" in w else plain).add(w)
+            self._sets = (plain, hyphenated)
+        return self._sets
+
+    @property
+    def plain(self) -> set[str]:
+        return self._build()[0]
+
+    @property
+    def hyphenated(self) -> set[str]:
+        return self._build()[1]
+
+
+def _append(parts: list[str], nxt: str, words: _Words) -> None:
+    """Append the printed line ``nxt`` to a paragraph, undoing end-of-line hyphenation."""
+    prev = parts[-1]
     if prev.endswith("-") and len(prev) >= 2 and prev[-2].isdigit() and nxt[:1].isdigit():
-        return prev + nxt                          # "46-" "47"
-    if prev.endswith("-") and len(prev) >= 2 and prev[-2].isalpha():
-        if not nxt[:1].islower():
-            return prev + nxt                      # "Non-" "MTUS"
-        frag = _LAST_WORD.search(prev)
-        cont = _FIRST_WORD.match(nxt)
-        if frag and cont:
-            frag_s, cont_s = frag.group(1).lower(), cont.group(0)
-            if frag_s + cont_s in lowered:         # the word appears unbroken elsewhere
-                return prev[:-1] + nxt
-            if f"{frag_s}-{cont_s}" in lowered or frag_s in _KEEP_HYPHEN:
-                return prev + nxt
-        return prev[:-1] + nxt
-    if prev.endswith("/"):
-        return prev + nxt
-    return prev + " " + nxt
+        parts.append(nxt)                          # "46-" "47"
+    elif prev.endswith("-") and len(prev) >= 2 and prev[-2].isalpha():
+        keep = not nxt[:1].islower()               # "Non-" "MTUS"
+        if not keep:
+            frag = _LAST_WORD.search(prev)
+            cont = _FIRST_WORD.match(nxt)
+            if frag and cont:
+                frag_s, cont_s = frag.group(1).lower(), cont.group(0)
+                if frag_s + cont_s in words.plain:     # the word appears unbroken elsewhere
+                    keep = False
+                elif f"{frag_s}-{cont_s}" in words.hyphenated or frag_s in _KEEP_HYPHEN:
+                    keep = True
+        if not keep:
+            parts[-1] = prev[:-1]
+        parts.append(nxt)
+    elif prev.endswith("/"):
+        parts.append(nxt)
+    else:
+        parts.append(" ")
+        parts.append(nxt)

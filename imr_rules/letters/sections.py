@@ -14,14 +14,28 @@ from .normalize import LABEL, SECTION_HEADING
 
 _ISSUES = re.compile(r"imr issues\b", re.IGNORECASE)
 _SUMMARY = re.compile(r"clinical case summary$", re.IGNORECASE)
+_MADE = re.compile(r"how the imr final determination was made$", re.IGNORECASE)
 # Greedy name: the heading ends at the last colon that is followed by the decision.
-_ITEM_HEADING = re.compile(r"(?P<name>.{1,400}):\s?(?P<decision>upheld|overturned)\.?", re.IGNORECASE)
-# "1 LUMBAR REHABILITATION KIT": a leading count. "8 sessions of aquatic
-# therapy" keeps its words (the count belongs to the unit) but still gives a quantity.
-_QUANTITY = re.compile(r"(?P<n>\d{1,4})\s(?P<rest>.+)")
-_UNIT_WORDS = re.compile(
-    r"(?:sessions?|visits?|treatments?|units?|months?|weeks?|days?|hours?|times?|pairs?|sets?)\b",
+_ITEM_HEADING = re.compile(r"(?P<name>.{1,1500}):\s?(?P<decision>upheld|overturned)\.?", re.IGNORECASE)
+# A leading count: "1 LUMBAR REHABILITATION KIT", "Twelve physical therapy
+# sessions", "one month supply of ...". The name keeps it (it is how the
+# request reads); the quantity is the number.
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+_LEADING_COUNT = re.compile(r"(?P<n>\d{1,4}|[A-Za-z]+)(?= )")
+# Partial authorizations. The disputed item is the IMR-eligible portion:
+#   "X was the original request. Y was authorized by the Claims Administrator.
+#    The remaining IMR eligible portion of the original request, Z is"
+#   "X was the original request. The Claims Administrator authorized Y,
+#    leaving the original request IMR eligible. The original request, X is"
+_ORIGINAL = re.compile(r"(?P<original>.{1,400}?) was the original request\.? ?", re.IGNORECASE)
+_AUTHORIZED = re.compile(
+    r"(?:(?P<auth>.{1,400}?) was authorized by the claims administrator"
+    r"|the claims administrator authorized (?P<auth2>.{1,400}?),? leaving the original request imr eligible)\.? ?",
     re.IGNORECASE)
+_ELIGIBLE = re.compile(r"(?:the )?(?:remaining imr eligible portion of the original request|original request)"
+                       r"(?: is for)?,? (?P<name>.{1,400}?)(?: is)?$", re.IGNORECASE)
 _CAPS_ONLY = re.compile(r"[^a-z]*[A-Z]{2}[^a-z]*")
 
 
@@ -29,9 +43,11 @@ _CAPS_ONLY = re.compile(r"[^a-z]*[A-Z]{2}[^a-z]*")
 class ItemBlock:
     """One disputed item as the letter states it."""
 
-    name: str
+    name: str                          # the disputed item (for a partial authorization, the IMR-eligible portion)
     quantity: int | None
     decision: str                      # "upheld" | "overturned"
+    original_request: str | None       # partial authorizations: the request as made
+    authorized: str | None             # partial authorizations: what the claims administrator authorized
     claims_administrator: str | None   # text after "Claims Administrator guideline:"
     imr_guideline: str | None          # text after "MAXIMUS guideline:"
     rationale: tuple[int, int] | None  # span of the rationale text in the normalized letter
@@ -41,6 +57,7 @@ class ItemBlock:
 class Letter:
     text: str                            # the normalized letter
     summary: tuple[int, int] | None      # span of the clinical case summary
+    credentials: tuple[int, int] | None  # span of "how the IMR final determination was made"
     items: tuple[ItemBlock, ...]
 
 
@@ -66,7 +83,17 @@ def split_letter(text: str, file: str | None) -> Letter:
     if not items:
         raise LetterError("not an IMR determination letter: no disputed item with an "
                           "Upheld/Overturned decision", file, hint=_NOT_A_LETTER_HINT)
-    return Letter(text, summary, tuple(items))
+    return Letter(text, summary, _credentials_span(text, paragraphs[:issues]), tuple(items))
+
+
+def _credentials_span(text: str, before: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """From "HOW THE IMR FINAL DETERMINATION WAS MADE" to the case summary."""
+    start = next((i for i, (s, e) in enumerate(before) if _MADE.match(text, s, e)), None)
+    if start is None:
+        return None
+    end = next((i for i, (s, e) in enumerate(before) if i > start and _SUMMARY.match(text, s, e)), len(before))
+    body = before[start + 1:end]
+    return (body[0][0], body[-1][1]) if body else None
 
 
 def _summary_span(text: str, before: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -114,14 +141,41 @@ def _field_name(label: str) -> str:
 
 def _new_item(heading: re.Match) -> dict:
     name = heading.group("name").strip(" -*.")
-    quantity = None
-    m = _QUANTITY.fullmatch(name)
-    if m:
-        quantity = int(m.group("n"))
-        if not _UNIT_WORDS.match(m.group("rest")):
-            name = m.group("rest").strip()
-    return {"name": name or heading.group("name").strip(), "quantity": quantity,
-            "decision": heading.group("decision").lower()}
+    item = {"decision": heading.group("decision").lower()}
+    partial = _partial(name)
+    if partial:
+        item.update(partial)
+        name = partial["name"]
+    item["name"] = name or heading.group("name").strip()
+    item["quantity"] = leading_count(item["name"])
+    return item
+
+
+def _partial(heading: str) -> dict | None:
+    """``{name, original_request, authorized}`` of a partial authorization's heading, else None."""
+    m = _ORIGINAL.match(heading)
+    if not m:
+        return None
+    rest = heading[m.end():]
+    auth = _AUTHORIZED.match(rest)
+    if not auth:
+        return None
+    eligible = _ELIGIBLE.fullmatch(rest[auth.end():])
+    if not eligible:
+        return None
+    return {"name": eligible.group("name").strip(" ,"), "original_request": m.group("original").strip(),
+            "authorized": (auth.group("auth") or auth.group("auth2")).strip(" ,")}
+
+
+def leading_count(name: str) -> int | None:
+    """The count a name starts with ("12 sessions ...", "Twelve ...", "one month ..."), else None."""
+    m = _LEADING_COUNT.match(name)
+    if not m:
+        return None
+    word = m.group("n")
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word.lower())
 
 
 def _block(text: str, it: dict) -> ItemBlock:
@@ -134,6 +188,7 @@ def _block(text: str, it: dict) -> ItemBlock:
     rationale = it.get("rationale")
     return ItemBlock(
         name=it["name"], quantity=it["quantity"], decision=it["decision"],
+        original_request=it.get("original_request"), authorized=it.get("authorized"),
         claims_administrator=field_text("claims_administrator"),
         imr_guideline=field_text("imr_guideline"),
         rationale=tuple(rationale) if rationale and rationale[1] > rationale[0] else None)

@@ -24,7 +24,8 @@ def lint(rb: RuleBase, historical: list[Path] | None = None, validators=VALIDATO
     ``historical``: folders or files of historical letters for the fact-pattern check.
     Raises InputError when the rule base's fact pattern file does not load.
     """
-    options = LintOptions(historical=tuple(historical or ()), fact_patterns=load_patterns(rb))
+    from ..importing import fact_patterns
+    options = LintOptions(historical=tuple(historical or ()), fact_patterns=fact_patterns(rb))
     instances = [cls(options) for cls in validators]
     found: list[Finding] = []
     for rule in rb.rules:
@@ -33,14 +34,6 @@ def lint(rb: RuleBase, historical: list[Path] | None = None, validators=VALIDATO
     for v in instances:
         found.extend(v.finalize(rb))
     return sorted(set(found), key=Finding.sort_key)
-
-
-def load_patterns(rb: RuleBase):
-    """The rule base's fact patterns (``imr_rules.letters.FactPatterns``), or None when it has none."""
-    if not rb.fact_patterns_file:
-        return None
-    from ..letters.patterns import load_fact_patterns
-    return load_fact_patterns(rb.fact_patterns_file)
 
 
 def at_least(findings: list[Finding], severity: str) -> list[Finding]:

@@ -17,7 +17,7 @@ import datetime as dt
 import itertools
 from typing import Any, Iterable, Iterator
 
-from ..conditions import Condition, leaves
+from ..conditions import Condition, leaves, value_word
 from ..model import Fact, Rule, RuleBase
 
 #: Most assignments :func:`assignments` enumerates.
@@ -77,13 +77,7 @@ def assignments(fact_ids: list[str], domains: list[list], limit: int = MAX_ASSIG
 
 def show(assignment: dict, fact_ids: list[str]) -> str:
     """``a=true, b=missing``: an assignment as a finding states it."""
-    def word(v):
-        if v is MISSING:
-            return "missing"
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        return str(v)
-    return ", ".join(f"{f}={word(assignment.get(f))}" for f in fact_ids) or "(no facts)"
+    return ", ".join(f"{f}={value_word(assignment.get(f))}" for f in fact_ids) or "(no facts)"
 
 
 def item_kinds(rule: Rule, rb: RuleBase) -> set[tuple[str, str]]:

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .. import __version__
+from ..paths import display_path
 from .findings import Finding
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 #: SARIF levels of the lint severities.
 SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
-
-
-def display_path(file: str | None) -> str | None:
-    """``file`` relative to the working directory when it is below it (stable across machines)."""
-    if not file:
-        return file
-    try:
-        rel = Path(file).resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return file
-    return rel.as_posix()
 
 
 def _where(f: Finding) -> str:

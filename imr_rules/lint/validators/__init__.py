@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .conclusions import ConclusionNotMasked, PatternReadsConclusion
 from .logic import Conflict, Gap, NeverHolds, Shadowed
 from .patterns import PatternMatchesNoLetter, UnsafeRegex
 from .quotes import QuoteNotInExcerpt
@@ -12,4 +13,5 @@ from .references import (DuplicateDefinition, MissingExamples, UnresolvedReferen
 VALIDATORS = (
     UnresolvedReference, DuplicateDefinition, UnusedFact, UnusedExcerpt, UnusedCategory, MissingExamples,
     QuoteNotInExcerpt, Conflict, Gap, Shadowed, NeverHolds, UnsafeRegex, PatternMatchesNoLetter,
+    PatternReadsConclusion, ConclusionNotMasked,
 )

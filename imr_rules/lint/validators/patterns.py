@@ -71,7 +71,7 @@ class UnsafeRegex(Validator):
 class PatternMatchesNoLetter(Validator):
     id = "pattern-matches-no-letter"
     severity = "low"
-    description = "A fact pattern that matches none of the historical letters (tests/historical/*.txt)."
+    description = "A fact pattern that matches none of the historical letters (tests/historical: text and PDF)."
 
     def finalize(self, rb: RuleBase) -> list[Finding]:
         patterns = fact_patterns(self.options.fact_patterns)
@@ -87,16 +87,14 @@ class PatternMatchesNoLetter(Validator):
 
 
 def _letter_texts(paths) -> list[list[str]]:
-    """The sentences of each historical letter under ``paths``, normalized as the letter importer
-    reads them. Patterns run over sentences there, and over at most MAX_TEXT characters."""
+    """The sentences of each historical letter under ``paths`` (text and PDF), normalized as the
+    letter importer reads them. Patterns run over sentences there, and over at most MAX_TEXT characters."""
+    from ...historical import letter_files
     from ...letters.findings import sentences
+    from ...letters.importer import letter_text, read_letter_bytes
     from ...letters.normalize import normalize
-    from ...yamlio import read_text
     out = []
-    for path in paths:
-        files = [path] if path.is_file() else sorted(path.rglob("*.txt")) if path.is_dir() else []
-        for f in files:
-            if f.suffix.lower() == ".txt":
-                text = normalize(read_text(f, "letter"))
-                out.append([text[s:e][:MAX_TEXT] for s, e in sentences(text, 0, len(text))])
+    for f in letter_files(paths):
+        text = normalize(letter_text(read_letter_bytes(f), str(f)))
+        out.append([text[s:e][:MAX_TEXT] for s, e in sentences(text, 0, len(text))])
     return out
