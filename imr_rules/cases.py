@@ -99,15 +99,14 @@ def case_from_document(doc: Document, rb: RuleBase, schema_checked: bool = False
 
 def _derived(rb: RuleBase, name: str, own: dict, case_facts: dict) -> dict:
     """The item's facts plus those the request itself states (a stated value always wins)."""
-    from .derive import DERIVATIONS
-    out = own
-    for fact in rb.derived_facts:
-        if fact.id in own or fact.id in case_facts:
-            continue
-        value = DERIVATIONS[fact.derived_from](name)
-        if value is not None:
-            out = dict(out) if out is own else out
-            out[fact.id] = value
+    from .derive import derived_values
+    found = derived_values(rb.derivations, name)
+    if not found:
+        return own
+    out = dict(own)
+    for fact_id, value in found:
+        if fact_id not in own and fact_id not in case_facts:
+            out[fact_id] = value
     return out
 
 

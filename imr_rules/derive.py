@@ -10,6 +10,7 @@ item, it is computed from the item's name (a stated value always wins).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
 _N = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
@@ -236,3 +237,17 @@ DERIVATIONS: dict[str, Callable[[str], object]] = {
     "topical_agent_class_in_item_name": topical_agent_class_in_item_name,
     "medication_class_in_item_name": medication_class_in_item_name,
 }
+
+
+@lru_cache(maxsize=4096)
+def derived_values(derivations: tuple[tuple[str, str], ...], name: str) -> tuple[tuple[str, object], ...]:
+    """``(fact id, value)`` of every ``(fact id, derivation)`` that gives a value for an item named ``name``.
+
+    Bulk input repeats the same item names, and reading a name takes a few
+    dozen regular expressions: each name is read once per process."""
+    out = []
+    for fact_id, derivation in derivations:
+        value = DERIVATIONS[derivation](name)
+        if value is not None:
+            out.append((fact_id, value))
+    return tuple(out)

@@ -246,3 +246,8 @@ class RuleBase:
     def derived_facts(self) -> tuple[Fact, ...]:
         """Facts computed from an item's name when a case does not state them."""
         return tuple(f for f in self.facts.values() if f.derived_from)
+
+    @cached_property
+    def derivations(self) -> tuple[tuple[str, str], ...]:
+        """``(fact id, derivation)`` of the derived facts: hashable, to cache what a name gives."""
+        return tuple((f.id, f.derived_from) for f in self.derived_facts)
