@@ -82,12 +82,14 @@ class Evaluator:
         requested with them take the surgery's certification from those
         drafts (imr_rules/surgery.py).
         """
-        classified = [self._classify(item) for item in case.items]
-        first = [i for i, (category, _) in enumerate(classified) if category in self._surgeries] \
-            if self._surgeries else ()
-        if not first:
-            return [self._decide_one(case, item, c, case.item_facts(item), complete)
-                    for item, c in zip(case.items, classified)]
+        known = self._classified.get
+        classified = [known((item.name, item.category, item.body_region)) or self._classify(item)
+                      for item in case.items]
+        surgeries = self._surgeries
+        if not surgeries or not any(c[0] in surgeries for c in classified):
+            decide = self._decide_one
+            return [decide(case, item, c, case.item_facts(item), complete) for item, c in zip(case.items, classified)]
+        first = [i for i, (category, _) in enumerate(classified) if category in surgeries]
         done = {i: self._decide_one(case, case.items[i], classified[i], case.item_facts(case.items[i]), complete)
                 for i in first}
         drafts = [(case.items[i].id, case.items[i].name, classified[i][1], done[i][2].determination) for i in first]
