@@ -26,6 +26,7 @@ from typing import NamedTuple
 from .cases import Case, RequestedItem
 from .model import (INSUFFICIENT_INFORMATION, MEDICALLY_NECESSARY, NOT_ADDRESSED, NOT_MEDICALLY_NECESSARY, Rule,
                     RuleBase)
+from .surgery import SurgeryLink
 
 UPHELD = "upheld"
 OVERTURNED = "overturned"
@@ -67,6 +68,9 @@ class ItemDecision:
     # results never read it).
     determined: tuple[tuple[Rule, ...], frozenset, frozenset] = ((), frozenset(), frozenset())
     reason: str = ""                           # why the deciding rules won (for explain)
+    # Where associated_surgery_certified came from when this draft took it
+    # from its own determination of a surgery in the same case (surgery.py).
+    surgery: SurgeryLink | None = None
 
     @property
     def fired(self) -> tuple[str, ...]:
@@ -148,18 +152,21 @@ def undecided(applicable: list[Rule], holds: frozenset) -> list[str]:
 def decide_item(rb: RuleBase, rules_by_category: dict, case: Case, item: RequestedItem,
                 category: str | None, region: str, facts: dict,
                 holds: frozenset, fails: frozenset, applicable: list[Rule] | None = None,
-                determined: frozenset | None = None) -> ItemDecision:
+                determined: frozenset | None = None, surgery: SurgeryLink | None = None) -> ItemDecision:
     """Apply the hierarchy to the engine's outcomes for one item.
 
     ``applicable`` may be passed when the caller has it already (the
     evaluator caches it per category and region). ``determined``: the ids of
     the rules whose outcome the engine was asked for (the holding ones and
     :func:`undecided`), or None when it was asked for every applicable rule;
-    the decision's ``outcomes`` list those rules only."""
+    the decision's ``outcomes`` list those rules only. ``surgery``: where a fact
+    taken from the draft of a surgery in the same case came from, kept on the
+    decision for its rationale."""
     if applicable is None:
         applicable = applicable_rules(rules_by_category, category, region, case.request_date)
     rules = applicable if determined is None else _in_order(applicable, determined)
-    base = dict(item=item, category=category, body_region=region, facts=facts, determined=(tuple(rules), holds, fails))
+    base = dict(item=item, category=category, body_region=region, facts=facts,
+                determined=(tuple(rules), holds, fails), surgery=surgery)
     if not applicable:
         return ItemDecision(determination=NOT_ADDRESSED, reason="no rule applies to this item", **base)
     fired = [r for r in rules if r.id in holds]

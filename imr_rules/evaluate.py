@@ -11,7 +11,7 @@ import gc
 from dataclasses import replace
 from json.encoder import encode_basestring      # what json.dumps(str, ensure_ascii=False) does
 
-from . import __version__
+from . import __version__, surgery
 from .cases import Case
 from .compiler import compile_rules
 from .decision import (ItemDecision, applicable_rules, classify, decide_item, imr_outcome, precedence,
@@ -52,6 +52,7 @@ class Evaluator:
         self.compiled = compile_rules(sorted(rb.active_rules, key=precedence))
         self.engine = Engine(self.compiled)
         self._by_category = rules_by_category(rb)
+        self._surgeries = surgery.surgery_categories(rb)
         # Bulk input repeats the same item names, categories and decisions:
         # these caches make the per-item cost beyond the engine small. They
         # hold only pure functions of immutable inputs, so output is unchanged.
@@ -72,51 +73,79 @@ class Evaluator:
         return [_for_item(verdict, item, facts) for item, facts, verdict, _ in self._decided(case, complete)]
 
     def _decided(self, case: Case, complete: bool = False):
-        """(item, its facts, verdict, verdict key) per item.
+        """(item, its facts, verdict, verdict key) per item, in item order.
 
         The verdict is an :class:`ItemDecision` that may have been reached for
         another item with the same key: the key identifies everything the
         hierarchy looked at except the item itself (see :func:`_for_item`).
+        Surgery items are decided first when the case has any: the services
+        requested with them take the surgery's certification from those
+        drafts (imr_rules/surgery.py).
         """
+        known = self._classified.get
+        classified = [known((item.name, item.category, item.body_region)) or self._classify(item)
+                      for item in case.items]
+        surgeries = self._surgeries
+        if not surgeries or not any(c[0] in surgeries for c in classified):
+            decide = self._decide_one
+            return [decide(case, item, c, case.item_facts(item), complete) for item, c in zip(case.items, classified)]
+        first = [i for i, (category, _) in enumerate(classified) if category in surgeries]
+        done = {i: self._decide_one(case, case.items[i], classified[i], case.item_facts(case.items[i]), complete)
+                for i in first}
+        drafts = [(case.items[i].id, case.items[i].name, classified[i][1], done[i][2].determination) for i in first]
         out = []
-        for item in case.items:
-            key = (item.name, item.category, item.body_region)
-            classified = self._classified.get(key)
-            if classified is None:
-                classified = self._classified.put(key, classify(self.rb, item))
-            category, region = classified
+        for i, (item, c) in enumerate(zip(case.items, classified)):
+            if i in done:
+                out.append(done[i])
+                continue
             facts = case.item_facts(item)
-            key = (category, region, case.request_date)
-            applicable = self._applicable.get(key)
-            if applicable is None:
-                applicable = self._applicable.put(
-                    key, applicable_rules(self._by_category, category, region, case.request_date))
-            needed: frozenset | None = None
-            if applicable:
-                query = self.engine.query(category, region, facts)
-                holds = query.holds()
-                if complete:
-                    asked = [r.id for r in applicable]
-                else:
-                    key = (category, region, case.request_date, holds)
-                    needed = self._undecided.get(key)
-                    if needed is None:
-                        needed = self._undecided.put(key, frozenset(undecided(applicable, holds)))
-                    asked = needed
-                fails = query.fails(asked, holds) if asked else frozenset()
-            else:       # no rule can apply: skip the engine round trip
-                holds = fails = frozenset()
-            # The hierarchy's verdict depends on the item only through these
-            # (the engine's outcomes and which facts are stated), so it is
-            # reused for items that share them.
-            key = (category, region, case.request_date, holds, fails, frozenset(facts), complete)
-            verdict = self._verdicts.get(key)
-            if verdict is None:
-                verdict = self._verdicts.put(key, decide_item(
-                    self.rb, self._by_category, case, item, category, region, facts, holds, fails, applicable,
-                    None if needed is None else holds | needed))
-            out.append((item, facts, verdict, key))
+            found = surgery.link(c[1], drafts) if surgery.is_associated(facts) else None
+            if found is not None:
+                facts = {**facts, surgery.FACT: found.value}
+            out.append(self._decide_one(case, item, c, facts, complete, found))
         return out
+
+    def _classify(self, item) -> tuple[str | None, str]:
+        key = (item.name, item.category, item.body_region)
+        classified = self._classified.get(key)
+        if classified is None:
+            classified = self._classified.put(key, classify(self.rb, item))
+        return classified
+
+    def _decide_one(self, case: Case, item, classified: tuple, facts: dict, complete: bool,
+                    link: surgery.SurgeryLink | None = None):
+        category, region = classified
+        key = (category, region, case.request_date)
+        applicable = self._applicable.get(key)
+        if applicable is None:
+            applicable = self._applicable.put(
+                key, applicable_rules(self._by_category, category, region, case.request_date))
+        needed: frozenset | None = None
+        if applicable:
+            query = self.engine.query(category, region, facts)
+            holds = query.holds()
+            if complete:
+                asked = [r.id for r in applicable]
+            else:
+                key = (category, region, case.request_date, holds)
+                needed = self._undecided.get(key)
+                if needed is None:
+                    needed = self._undecided.put(key, frozenset(undecided(applicable, holds)))
+                asked = needed
+            fails = query.fails(asked, holds) if asked else frozenset()
+        else:       # no rule can apply: skip the engine round trip
+            holds = fails = frozenset()
+        # The hierarchy's verdict depends on the item only through these
+        # (the engine's outcomes, which facts are stated, and where a fact
+        # taken from a surgery's draft came from), so it is reused for items
+        # that share them.
+        key = (category, region, case.request_date, holds, fails, frozenset(facts), complete, link)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts.put(key, decide_item(
+                self.rb, self._by_category, case, item, category, region, facts, holds, fails, applicable,
+                None if needed is None else holds | needed, link))
+        return item, facts, verdict, key
 
     def evaluate(self, case: Case) -> dict:
         """The result of ``case`` in the JSON contract's shape."""
@@ -145,7 +174,8 @@ class Evaluator:
         """An item's JSON. All of it but ``fired_rules`` (every rule that holds) depends only on
         what decided it: that frame is cached on those, and the list is written in."""
         key = (item.name, item.id, outcome, verdict.category, verdict.body_region, verdict.determination,
-               verdict.conflict, tuple(r.id for r in verdict.deciding), verdict.gaps, bool(verdict.outcomes))
+               verdict.conflict, tuple(r.id for r in verdict.deciding), verdict.gaps, bool(verdict.outcomes),
+               verdict.surgery)
         frame = self._frames.get(key)
         if frame is None:
             result = self._item(case, item, facts, verdict, verdict_key, outcome)

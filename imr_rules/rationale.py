@@ -13,6 +13,7 @@ import re
 from .decision import ItemDecision
 from .model import (INSUFFICIENT_INFORMATION, MEDICALLY_NECESSARY, NOT_ADDRESSED, NOT_MEDICALLY_NECESSARY,
                     Excerpt, RuleBase)
+from .surgery import FACT as SURGERY_FACT
 
 DETERMINATION_LABEL = {
     MEDICALLY_NECESSARY: "Medically necessary",
@@ -144,9 +145,25 @@ def rationale(rb: RuleBase, decision: ItemDecision) -> str:
         if len(first) > 1 and first[1].islower():
             first = first[0].lower() + first[1:]
         parts.append("In this case, " + " ".join([first] + found[1:]))
+    source = surgery_source(decision)
+    if source:
+        parts.append(source)
     verdict = "medically necessary" if det == MEDICALLY_NECESSARY else "not medically necessary"
     parts.append(f"Therefore, the {item} {'are' if is_plural(decision.item.name) else 'is'} {verdict}.")
     return " ".join(parts)
+
+
+def surgery_source(decision: ItemDecision) -> str:
+    """Where the surgery's certification a deciding rule read came from, when the
+    evaluator took it from this draft's determination of a surgery in the same case
+    (imr_rules/surgery.py): the draft says so and names the surgery item."""
+    link = decision.surgery
+    if link is None or not any(SURGERY_FACT in rule.reads for rule in decision.deciding):
+        return ""
+    named = [f"the {display_name(name)} ({item_id})" for item_id, name in link.surgeries]
+    names = named[0] if len(named) == 1 else "; ".join(named[:-1]) + "; and " + named[-1]
+    return (f"That the surgery is {'' if link.value else 'not '}certified is this draft's own determination of "
+            f"{names}, requested in the same case: {DETERMINATION_LABEL[link.determination].lower()}.")
 
 
 def _join(clauses: list[str]) -> str:
