@@ -1,0 +1,153 @@
+"""Declared accepted gaps (``not_addressed:`` in rule files): loading, lint, explain.
+
+A policy editor declares the item categories (and body regions) that no
+guideline text the rule base may quote addresses. Their items stay
+not_addressed (no rule is guessed for them); lint reports no gap there, and
+reports a declaration that rules in fact decide; explain gives the reason.
+"""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from imr_rules import schemas
+from imr_rules.errors import InputErrors
+from imr_rules.lint import lint
+from imr_rules.loader import load_rulebase
+from imr_rules.yamlio import parse_document
+
+from conftest import make_case
+from test_lint_helpers import line_of, plant_rules, rule
+
+HEADER = "# yaml-language-server: $schema=../imr_rules/schemas/rules.schema.json\n"
+REASON = "No published letter quotes a guideline chapter for exercise kits of these regions"
+
+
+def declare(rules_dir, entries: str, name: str = "not-addressed.yaml"):
+    """Write a rule file holding only ``not_addressed:`` entries (YAML, indented by two)."""
+    path = rules_dir / name
+    path.write_text(HEADER + "not_addressed:\n" + entries)
+    return path
+
+
+def entry(categories="[home_exercise_equipment]", regions: str | None = "[knee, ankle_foot]", reason=REASON) -> str:
+    lines = [f"  - categories: {categories}"]
+    if regions is not None:
+        lines.append(f"    body_regions: {regions}")
+    lines.append(f"    reason: {reason}")
+    return "\n".join(lines) + "\n"
+
+
+def errors_of(rules_dir, guidelines_dir) -> list:
+    with pytest.raises(InputErrors) as caught:
+        load_rulebase(rules_dir, guidelines_dir)
+    return caught.value.errors
+
+
+# -- the schema ------------------------------------------------------------------
+
+def _valid(text: str) -> bool:
+    return not schemas.errors(parse_document(text, "r.yaml"), "rules")
+
+
+def test_schema_takes_a_file_of_declarations_alone_or_beside_rules():
+    declaration = "not_addressed:\n  - {categories: [mri], reason: None quoted}\n"
+    assert _valid(declaration)
+    assert _valid(declaration + "rules:\n" + rule("r1", "{fact: x, is: true}"))
+    assert _valid("not_addressed:\n  - {categories: [mri], body_regions: [unspecified, knee], reason: None quoted}\n")
+
+
+@pytest.mark.parametrize("text,words", [
+    ("foo: 1\n", "'rules' is a required property"),                          # neither list
+    ("not_addressed: []\n", "should be non-empty"),
+    ("not_addressed:\n  - {categories: [mri]}\n", "'reason' is a required property"),
+    ("not_addressed:\n  - {reason: x}\n", "'categories' is a required property"),
+    ("not_addressed:\n  - {categories: [], reason: x}\n", "should be non-empty"),
+    ("not_addressed:\n  - {categories: [mri], body_regions: [], reason: x}\n", "should be non-empty"),
+    ("not_addressed:\n  - {categories: [mri], except_body_regions: [knee], reason: x}\n", "unknown key"),
+    ("not_addressed:\n  - {categories: [mri], reason: ''}\n", "should be non-empty"),
+    ("not_addressed:\n  - {categories: [MRI], reason: x}\n", "does not match"),
+])
+def test_schema_refuses_malformed_declarations(text, words):
+    found = schemas.errors(parse_document(text, "r.yaml"), "rules")
+    assert found and any(words in e.message for e in found), [e.message for e in found]
+    # The shipped schema is the authority editors use too: jsonschema agrees.
+    data = parse_document(text, "r.yaml").data
+    assert not jsonschema.Draft202012Validator(schemas.load("rules")).is_valid(data)
+
+
+def test_schema_names_the_new_key(cli):
+    printed = json.loads(cli("schema", "rules").stdout)
+    assert printed["properties"]["not_addressed"]["items"] == {"$ref": "#/$defs/not_addressed"}
+    assert printed["$defs"]["not_addressed"]["required"] == ["categories", "reason"]
+
+
+# -- loading -----------------------------------------------------------------------
+
+def test_declarations_load_into_the_rule_base(rules_copy):
+    rules, guidelines = rules_copy
+    path = declare(rules, entry() + entry(categories="[gym_membership]", regions=None, reason="All gyms."))
+    rb = load_rulebase(rules, guidelines)
+    first, second = rb.not_addressed
+    assert first.categories == {"home_exercise_equipment"} and first.body_regions == {"knee", "ankle_foot"}
+    assert first.reason == REASON
+    assert (first.where.file, first.where.line) == (str(path), 3)
+    assert second.body_regions is None and (second.where.line, second.reason) == (6, "All gyms.")
+    assert rb.declared_not_addressed("home_exercise_equipment", "knee") is first
+    assert rb.declared_not_addressed("home_exercise_equipment", "lumbar") is None
+    assert rb.declared_not_addressed("gym_membership", "unspecified") is second     # every region
+    assert rb.declared_not_addressed(None, "knee") is None
+
+
+def test_a_declaration_is_part_of_the_fingerprint(rules_copy):
+    rules, guidelines = rules_copy
+    path = declare(rules, entry())
+    before = load_rulebase(rules, guidelines).fingerprint
+    path.write_text(path.read_text().replace(REASON, "Another reason"))
+    assert load_rulebase(rules, guidelines).fingerprint != before
+
+
+def test_unknown_ids_are_reported_with_their_lines_and_a_suggestion(rules_copy):
+    rules, guidelines = rules_copy
+    path = declare(rules, entry(categories="[home_exercise_equipmnt]")
+                   + entry(categories="[gym_membership]", regions="[lumbar, ankle_fot]"))
+    found = errors_of(rules, guidelines)
+    assert [(e.file, e.line) for e in found] == [(str(path), line_of(path, "home_exercise_equipmnt")),
+                                                 (str(path), line_of(path, "ankle_fot"))]
+    assert found[0].message == "not_addressed declares unknown item category 'home_exercise_equipmnt'"
+    assert "did you mean 'home_exercise_equipment'?" in found[0].hint
+    assert found[1].message == "not_addressed declares unknown body region 'ankle_fot'"
+    assert "did you mean 'ankle_foot'?" in found[1].hint
+
+
+def test_a_pair_declared_twice_is_refused_at_the_second(rules_copy):
+    rules, guidelines = rules_copy
+    path = declare(rules, entry() + entry(regions=None, reason="Again."))
+    [error] = errors_of(rules, guidelines)
+    assert error.line == 6
+    assert error.message == ("home_exercise_equipment/ankle_foot (and 1 more category/region pair) already "
+                             f"declared not addressed at {path}:3")
+
+
+def test_a_reason_is_one_line(rules_copy):
+    rules, guidelines = rules_copy
+    path = declare(rules, entry(reason="|\n      First line.\n      Second line.")
+                   + entry(categories="[gym_membership]", reason="'   '"))
+    found = errors_of(rules, guidelines)
+    assert [(e.line, e.message) for e in found] == [
+        (line_of(path, "reason: |"), "the reason of a not_addressed entry has 2 lines: it must be one"),
+        (line_of(path, "reason: '   '"), "the reason of a not_addressed entry is blank")]
+
+
+def test_validate_lists_declaration_errors_beside_rule_errors(cli, rules_copy):
+    rules, guidelines = rules_copy
+    declare(rules, entry(categories="[gym_membershp]"))
+    neck = rules / "odg-neck-exercise.yaml"
+    neck.write_text(neck.read_text().replace("fact: goals_documented", "fact: goal_documented", 1))
+    result = cli("validate", "--rules", rules, "--guidelines", guidelines)
+    assert result.exit_code == 2
+    assert "not-addressed.yaml:3: error: not_addressed declares unknown item category 'gym_membershp'" in result.output
+    assert "unknown fact 'goal_documented'" in result.output
