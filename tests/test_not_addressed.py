@@ -151,3 +151,95 @@ def test_validate_lists_declaration_errors_beside_rule_errors(cli, rules_copy):
     assert result.exit_code == 2
     assert "not-addressed.yaml:3: error: not_addressed declares unknown item category 'gym_membershp'" in result.output
     assert "unknown fact 'goal_documented'" in result.output
+
+
+# -- lint --------------------------------------------------------------------------
+
+AQUATIC = """  - id: aquatic_therapy
+    title: Aquatic therapy
+    patterns: ['\\baquatic therapy\\b']
+"""
+ALL_REGIONS_BUT_LUMBAR = "cervical, thoracic, shoulder, elbow, wrist_hand, hip, knee, ankle_foot, unspecified"
+
+
+def aquatic_for_lumbar_only(rules_dir):
+    """A category whose two rules decide lumbar items whatever the facts, and no other region."""
+    items = rules_dir / "items.yaml"
+    items.write_text(items.read_text().replace("\nbody_regions:", "\n" + AQUATIC + "\nbody_regions:"))
+    plant_rules(rules_dir, rule("aquatic-contraindicated", "{fact: exercise_contraindicated, is: true}",
+                                categories="[aquatic_therapy]", regions="body_regions: [lumbar]")
+                + rule("aquatic-not-contraindicated", "{fact: exercise_contraindicated, is: false}",
+                       categories="[aquatic_therapy]", regions="body_regions: [lumbar]",
+                       determination="medically_necessary"))
+
+
+def found(rules_dir, guidelines_dir, validator):
+    return [f for f in lint(load_rulebase(rules_dir, guidelines_dir)) if f.validator == validator]
+
+
+def test_no_gap_is_reported_inside_a_declared_gap(rules_copy):
+    rules, guidelines = rules_copy
+    aquatic_for_lumbar_only(rules)
+    [gap] = found(rules, guidelines, "gap")          # control: every region but lumbar is a gap
+    assert gap.message == f"no active rule applies to aquatic_therapy items (body regions {ALL_REGIONS_BUT_LUMBAR})"
+    declare(rules, entry(categories="[aquatic_therapy]", regions="[knee, ankle_foot, unspecified]"))
+    [gap] = found(rules, guidelines, "gap")          # the declared regions leave the finding, the others stay
+    assert gap.message == ("no active rule applies to aquatic_therapy items "
+                           "(body regions cervical, thoracic, shoulder, elbow, wrist_hand, hip)")
+    assert gap.properties()["regions"] == ["cervical", "thoracic", "shoulder", "elbow", "wrist_hand", "hip"]
+    declare(rules, entry(categories="[aquatic_therapy]", regions=f"[{ALL_REGIONS_BUT_LUMBAR}]"))
+    assert found(rules, guidelines, "gap") == []
+    assert found(rules, guidelines, "not-addressed-decided") == []      # no rule applies there: not stale
+
+
+def test_a_declared_gap_that_rules_decide_is_a_low_finding(rules_copy):
+    rules, guidelines = rules_copy
+    aquatic_for_lumbar_only(rules)
+    path = declare(rules, entry(categories="[aquatic_therapy]", regions=None))      # every region, lumbar too
+    assert found(rules, guidelines, "gap") == []
+    [stale] = found(rules, guidelines, "not-addressed-decided")
+    assert stale.severity == "low" and (stale.file, stale.line) == (str(path), 3)
+    assert stale.message == ("declared not addressed but decided by rules 'aquatic-contraindicated', "
+                             "'aquatic-not-contraindicated' for aquatic_therapy/lumbar")
+    assert stale.properties() == {"rules": ["aquatic-contraindicated", "aquatic-not-contraindicated"],
+                                  "items": ["aquatic_therapy/lumbar"], "reason": REASON}
+
+
+def test_a_declaration_suppresses_a_gap_with_a_witness_and_names_the_rules_there(rules_copy):
+    rules, guidelines = rules_copy
+    neck = rules / "odg-neck-exercise.yaml"
+    text = neck.read_text()
+    start = text.index("  - id: odg-neck-equipment-criteria-documented")
+    neck.write_text(text[:start] + text[start:].replace("status: active", "status: draft", 1))
+    [gap] = found(rules, guidelines, "gap")        # control: cervical kits are undecided when all is documented
+    assert "home_exercise_equipment items (body region cervical) when" in gap.message
+    declare(rules, entry(regions="[cervical]"))
+    assert found(rules, guidelines, "gap") == []
+    [stale] = found(rules, guidelines, "not-addressed-decided")
+    # The rules that still apply there decide some cervical kits: the declaration says otherwise.
+    assert stale.properties()["rules"] == ["mtus-exercise-contraindicated", "odg-neck-equipment-need-not-documented",
+                                           "odg-neck-equipment-goals-not-documented",
+                                           "odg-neck-equipment-monitoring-not-documented"]
+    assert stale.message.startswith("declared not addressed but decided by rules 'mtus-exercise-contraindicated', ")
+    assert stale.message.endswith(" for home_exercise_equipment/cervical")
+
+
+def test_cli_exit_codes_and_machine_formats_carry_the_declaration_finding(rules_copy, cli):
+    rules, guidelines = rules_copy
+    aquatic_for_lumbar_only(rules)
+    args = ("lint", "--rules", rules, "--guidelines", guidelines)
+    assert cli(*args).exit_code == 1                  # control: the medium gap fails lint
+    path = declare(rules, entry(categories="[aquatic_therapy]", regions=None))
+    text = cli(*args)
+    assert text.exit_code == 0, text.output           # only a low finding is left
+    assert (f"{path}:3: low not-addressed-decided: declared not addressed but decided by rules "
+            "'aquatic-contraindicated', 'aquatic-not-contraindicated' for aquatic_therapy/lumbar") in text.output
+    assert cli(*args, "--fail-on", "low").exit_code == 1
+    [as_json] = [f for f in json.loads(cli(*args, "--format", "json").stdout)
+                 if f["validator"] == "not-addressed-decided"]
+    assert as_json["data"]["items"] == ["aquatic_therapy/lumbar"] and as_json["line"] == 3
+    sarif = json.loads(cli(*args, "--format", "sarif").stdout)["runs"][0]
+    [result] = [r for r in sarif["results"] if r["ruleId"] == "not-addressed-decided"]
+    assert result["level"] == "note" and result["properties"]["reason"] == REASON
+    assert "not-addressed-decided" in [r["id"] for r in sarif["tool"]["driver"]["rules"]]
+    assert cli(*args, "--min-severity", "medium").exit_code == 0
