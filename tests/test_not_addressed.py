@@ -243,3 +243,52 @@ def test_cli_exit_codes_and_machine_formats_carry_the_declaration_finding(rules_
     assert result["level"] == "note" and result["properties"]["reason"] == REASON
     assert "not-addressed-decided" in [r["id"] for r in sarif["tool"]["driver"]["rules"]]
     assert cli(*args, "--min-severity", "medium").exit_code == 0
+
+
+# -- explain -----------------------------------------------------------------------
+
+def test_explain_says_an_item_of_a_declared_gap_is_not_addressed_on_purpose(rules_copy):
+    from imr_rules.explain import explain_case
+    from imr_rules.paths import display_path
+    rules, guidelines = rules_copy
+    aquatic_for_lumbar_only(rules)
+    path = declare(rules, entry(categories="[aquatic_therapy]", regions="[knee, ankle_foot]"))
+    rb = load_rulebase(rules, guidelines)
+    knee, hip, lumbar = explain_case(rb, make_case("Aquatic therapy for the knee", "Aquatic therapy for the hip",
+                                                   ("Aquatic therapy, low back", {"exercise_contraindicated": False})))
+    assert (knee["category"], knee["body_region"], knee["determination"]) == ("aquatic_therapy", "knee",
+                                                                               "not_addressed")
+    where = f"{display_path(str(path))}:3"
+    assert knee["reason"] == f"not addressed on purpose: {REASON} (declared at {where})"
+    assert knee["declared_not_addressed"] == {"reason": REASON, "where": where}
+    assert "nearest_categories" not in knee          # classified as declared: nothing was missed
+    # Controls: an undeclared region of the category, and a decided item, read as before.
+    assert hip["determination"] == "not_addressed" and hip["reason"] == "no rule applies to this item"
+    assert "declared_not_addressed" not in hip and hip["nearest_categories"]
+    assert lumbar["determination"] == "medically_necessary" and "declared_not_addressed" not in lumbar
+
+
+def test_explain_of_a_declared_pair_that_a_rule_decides_keeps_the_rule_base_reason(rules_copy):
+    from imr_rules.explain import explain_case
+    rules, guidelines = rules_copy
+    aquatic_for_lumbar_only(rules)
+    declare(rules, entry(categories="[aquatic_therapy]", regions=None))     # stale for lumbar (lint says so)
+    [item] = explain_case(load_rulebase(rules, guidelines), make_case("Aquatic therapy, low back"))
+    assert item["determination"] == "insufficient_information"            # the rules decide, not the declaration
+    assert "declared_not_addressed" not in item and "on purpose" not in item["reason"]
+
+
+def test_explain_cli_text_and_json_give_the_declared_reason(rules_copy, cli, tmp_path):
+    rules, guidelines = rules_copy
+    aquatic_for_lumbar_only(rules)
+    declare(rules, entry(categories="[aquatic_therapy]", regions="[knee]"))
+    case = tmp_path / "case.yaml"
+    case.write_text("case_id: c1\nitems:\n  - {id: pool, name: 12 sessions of aquatic therapy for the left knee}\n")
+    args = ("explain", case, "--rules", rules, "--guidelines", guidelines)
+    text = cli(*args)
+    assert text.exit_code == 0, text.output
+    assert f"  why: not addressed on purpose: {REASON} (declared at " in text.output
+    assert "nearest category" not in text.output
+    [item] = json.loads(cli(*args, "--format", "json").stdout)["items"]
+    assert item["reason"].startswith(f"not addressed on purpose: {REASON}")
+    assert item["declared_not_addressed"]["reason"] == REASON
