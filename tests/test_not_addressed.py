@@ -292,3 +292,21 @@ def test_explain_cli_text_and_json_give_the_declared_reason(rules_copy, cli, tmp
     [item] = json.loads(cli(*args, "--format", "json").stdout)["items"]
     assert item["reason"].startswith(f"not addressed on purpose: {REASON}")
     assert item["declared_not_addressed"]["reason"] == REASON
+
+
+# -- the documentation ---------------------------------------------------------------
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/authoring.md"])
+def test_documented_declaration_is_valid_and_names_shipped_ids(doc, shipped_rb):
+    import re
+    from conftest import ROOT
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", (ROOT / doc).read_text(), re.S) if "not_addressed:" in b]
+    assert schemas.errors(parse_document(block, doc), "rules") == []
+    data = parse_document(block, doc).data
+    for declared in data["not_addressed"]:
+        assert set(declared["categories"]) <= shipped_rb.items.category_id_set
+        assert set(declared.get("body_regions", ())) <= shipped_rb.items.region_id_set
+        # What the guide shows is what the shipped rule base declares.
+        for c in declared["categories"]:
+            for r in declared.get("body_regions", ()):
+                assert shipped_rb.declared_not_addressed(c, r).reason == declared["reason"]
