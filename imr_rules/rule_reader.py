@@ -97,30 +97,27 @@ class RuleReader:
         return cites
 
     def _applies_to(self, doc: Document, p, r: dict) -> AppliesTo:
-        from .loader import did_you_mean
-        a, ctx = r["applies_to"], self.ctx
-        for key, table, what in (("categories", ctx.categories, "item category"),
-                                 ("body_regions", ctx.regions, "body region"),
-                                 ("except_body_regions", ctx.regions, "body region")):
-            for j, ref in enumerate(a.get(key, [])):
-                if ref not in table and not (what == "body region" and ref == UNSPECIFIED) \
-                        and not ctx.unchecked("items", ref):
-                    self._error(doc, f"rule {r['id']!r} applies to unknown {what} {ref!r}",
-                                p + ("applies_to", key, j), hint=f"use an id from items.yaml{did_you_mean(ref, table)}")
+        a = r["applies_to"]
+        self._item_ids(doc, p + ("applies_to",), a, f"rule {r['id']!r} applies to")
         return AppliesTo(frozenset(a["categories"]), frozenset(a["body_regions"]) if "body_regions" in a else None,
                          frozenset(a.get("except_body_regions", [])))
 
-    def _not_addressed(self, doc: Document, p, n: dict) -> None:
-        """A declared accepted gap: known categories and regions, each pair declared once."""
+    def _item_ids(self, doc: Document, p, entry: dict, lead: str) -> None:
+        """Report the item categories and body regions ``entry`` names that items.yaml does not define."""
         from .loader import did_you_mean
-        ctx, before = self.ctx, len(self.ctx.errors)
-        for key, table, what in (("categories", ctx.categories, "item category"),
-                                 ("body_regions", ctx.regions, "body region")):
-            for j, ref in enumerate(n.get(key, [])):
+        ctx = self.ctx
+        for key in ("categories", "body_regions", "except_body_regions"):
+            table, what = (ctx.categories, "item category") if key == "categories" else (ctx.regions, "body region")
+            for j, ref in enumerate(entry.get(key, [])):
                 if ref not in table and not (what == "body region" and ref == UNSPECIFIED) \
                         and not ctx.unchecked("items", ref):
-                    self._error(doc, f"not_addressed declares unknown {what} {ref!r}", p + (key, j),
+                    self._error(doc, f"{lead} unknown {what} {ref!r}", p + (key, j),
                                 hint=f"use an id from items.yaml{did_you_mean(ref, table)}")
+
+    def _not_addressed(self, doc: Document, p, n: dict) -> None:
+        """A declared accepted gap: known categories and regions, each pair declared once."""
+        ctx, before = self.ctx, len(self.ctx.errors)
+        self._item_ids(doc, p, n, "not_addressed declares")
         reason = n["reason"].strip()
         if not reason or "\n" in reason:
             problem = "is blank" if not reason else f"has {reason.count(chr(10)) + 1} lines: it must be one"
