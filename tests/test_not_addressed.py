@@ -110,6 +110,17 @@ def test_a_declaration_is_part_of_the_fingerprint(rules_copy):
     assert load_rulebase(rules, guidelines).fingerprint != before
 
 
+def test_declarations_come_back_from_the_rule_base_cache(rules_copy, monkeypatch, tmp_path):
+    from imr_rules import rulebase_cache
+    import imr_rules.loader as loader
+    monkeypatch.setenv(rulebase_cache.ENV, str(tmp_path / "cache"))
+    rules, guidelines = rules_copy
+    declare(rules, entry())
+    first = load_rulebase(rules, guidelines)
+    monkeypatch.setattr(loader, "_read", lambda *a: pytest.fail("the files were read again"))
+    assert load_rulebase(rules, guidelines).not_addressed == first.not_addressed != ()
+
+
 def test_unknown_ids_are_reported_with_their_lines_and_a_suggestion(rules_copy):
     rules, guidelines = rules_copy
     path = declare(rules, entry(categories="[home_exercise_equipmnt]")
