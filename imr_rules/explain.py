@@ -4,7 +4,9 @@ For every item: how it was classified, the facts, every active rule whose
 ``applies_to`` matches it with its outcome (true/false/unknown) and each
 comparison with the value it saw, and why the deciding rules won (the
 evidence hierarchy, see :mod:`imr_rules.decision`). For an item no rule
-addresses: the nearest item categories, so an editor sees what was missed.
+addresses: the nearest item categories, so an editor sees what was missed;
+or, when a rule file declares its category and region not addressed, that
+it is not addressed on purpose and the declared reason.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from .conditions import OUTCOME_WORD, evaluate, facts_used, leaves, value_word
 from .decision import ItemDecision, precedence
 from .errors import InputError
 from .evaluate import Evaluator
-from .model import TIER_LABEL, ItemCatalog, RuleBase, Where
+from .model import NOT_ADDRESSED, TIER_LABEL, ItemCatalog, RuleBase, Where
 from .paths import display_path
 
 def explain_case(rb: RuleBase, case: Case, item_id: str | None = None,
@@ -49,17 +51,25 @@ def _item(rb: RuleBase, case: Case, d: ItemDecision) -> dict:
                            for c in leaves(r.when)],
         })
     read = {f for r in matching for f in facts_used(r.when)}
+    # An item of a declared accepted gap is not addressed on purpose: say so, and why.
+    declared = (rb.declared_not_addressed(d.category, d.body_region)
+                if d.determination == NOT_ADDRESSED and not d.conflict else None)
+    reason = d.reason
+    if declared is not None:
+        reason = f"not addressed on purpose: {declared.reason} (declared at {_where(declared.where)})"
     out = {
         "item_id": d.item.id, "name": d.item.name,
         "category": d.category, "category_from": _category_from(rb, d),
         "body_region": d.body_region, "body_region_from": _region_from(rb, d),
         "facts": {f: value_word(d.facts.get(f)) for f in rb.facts if f in read or f in d.facts},
         "determination": d.determination, "conflict": d.conflict,
-        "deciding_rules": [r.id for r in d.deciding], "reason": d.reason,
+        "deciding_rules": [r.id for r in d.deciding], "reason": reason,
         "documentation_gaps": [g.fact for g in d.gaps],
         "rules": rules,
     }
-    if not d.outcomes:
+    if declared is not None:
+        out["declared_not_addressed"] = {"reason": declared.reason, "where": _where(declared.where)}
+    elif not d.outcomes:
         out["nearest_categories"] = nearest_categories(rb, d.item.name)
     return out
 

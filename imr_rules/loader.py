@@ -9,7 +9,8 @@ The readers split the work along what they check: :class:`_GuidelineReader`
 (guidelines, excerpts and their checksums), :class:`_CatalogReader` (facts,
 item categories, body regions and their patterns), and
 :class:`~imr_rules.rule_reader.RuleReader` (rules: references, conditions,
-templates, dates, examples, engine limits). They share a :class:`Context`.
+templates, dates, examples, engine limits; declared accepted gaps). They
+share a :class:`Context`.
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ def _build(rules_dir: Path, guidelines_dir: Path, all_files) -> tuple[RuleBase |
         files=tuple(str(p) for _, p in all_files), rules_dir=str(rules_dir),
         guidelines_dir=str(guidelines_dir),
         fact_patterns_file=str(patterns) if patterns.is_file() else None,
-        rule_index=dict(ctx.rules)), []
+        rule_index=dict(ctx.rules), not_addressed=tuple(ctx.not_addressed)), []
 
 
 class Context:
@@ -159,6 +160,7 @@ class Context:
         self.categories: dict[str, Category] = {}
         self.regions: dict[str, BodyRegion] = {}
         self.rules: dict = {}
+        self.not_addressed: list = []        # NotAddressed, in file and line order
         # Tables with an entry that failed to load: a reference to an id not in
         # them is not reported when it may be that entry's (one broken entry
         # gives one error, not a cascade of "unknown" ones). None: the whole

@@ -223,6 +223,21 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class NotAddressed:
+    """An accepted gap, declared in a rule file's ``not_addressed:`` list: items of these
+    categories (and body regions) are left not_addressed on purpose, because no guideline
+    text the rule base may quote speaks to them. Lint reports no gap for them; explain says why."""
+
+    categories: frozenset[str]
+    body_regions: frozenset[str] | None        # None: every region
+    reason: str
+    where: Where
+
+    def covers(self, category: str | None, body_region: str) -> bool:
+        return category in self.categories and (self.body_regions is None or body_region in self.body_regions)
+
+
+@dataclass(frozen=True)
 class RuleBase:
     """Everything loaded from a rules folder and a guidelines folder."""
 
@@ -237,6 +252,12 @@ class RuleBase:
     guidelines_dir: str
     fact_patterns_file: str | None = None
     rule_index: dict[str, Rule] = field(default_factory=dict)
+    not_addressed: tuple[NotAddressed, ...] = ()
+
+    def declared_not_addressed(self, category: str | None, body_region: str) -> NotAddressed | None:
+        """The declaration that leaves items of this category and region not addressed on purpose, if any
+        (the loader refuses two declarations of one pair)."""
+        return next((d for d in self.not_addressed if d.covers(category, body_region)), None)
 
     @property
     def active_rules(self) -> tuple[Rule, ...]:

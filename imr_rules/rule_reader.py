@@ -1,5 +1,8 @@
 """Reading rule files into :class:`~imr_rules.model.Rule` objects, with every problem found.
 
+A rule file may also declare accepted gaps (``not_addressed:``): their
+categories and body regions must exist, and no pair may be declared twice.
+
 What a rule is checked for, beyond its schema: the excerpts it cites exist
 and share one tier; the categories and body regions it applies to exist; its
 condition names known facts, with operators and values of their types; its
@@ -16,7 +19,7 @@ from pathlib import Path
 
 from .compiler import FAILS, HOLDS, ConditionTooComplex, alternatives
 from .conditions import ORDERED_OPS, All, Any_, Comparison, Condition, Not
-from .model import UNSPECIFIED, AppliesTo, Example, Rule, Where
+from .model import UNSPECIFIED, AppliesTo, Example, NotAddressed, Rule, Where
 from .values import coerce
 from .yamlio import Document
 
@@ -34,15 +37,18 @@ class RuleReader:
 
     def read(self, path: Path) -> None:
         ctx = self.ctx
-        doc, bad = ctx.load(path, "rules", "rule file", ("rules",))
+        doc, bad = ctx.load(path, "rules", "rule file", ("rules", "not_addressed"))
         if doc is None:
             return
-        for i, r in enumerate(doc.data["rules"]):
+        for i, r in enumerate(doc.data.get("rules", ())):
             if ("rules", i) in bad:
                 continue
             rule = self._rule(doc, ("rules", i), r)
             if rule and ctx.unique(ctx.rules, rule.id, doc, ("rules", i, "id"), "rule"):
                 ctx.rules[rule.id] = rule
+        for i, n in enumerate(doc.data.get("not_addressed", ())):
+            if ("not_addressed", i) not in bad:
+                self._not_addressed(doc, ("not_addressed", i), n)
 
     def _error(self, doc: Document, message: str, path, hint: str | None = None) -> None:
         self.ctx.errors.append(doc.error(message, path, hint=hint))
@@ -91,18 +97,52 @@ class RuleReader:
         return cites
 
     def _applies_to(self, doc: Document, p, r: dict) -> AppliesTo:
-        from .loader import did_you_mean
-        a, ctx = r["applies_to"], self.ctx
-        for key, table, what in (("categories", ctx.categories, "item category"),
-                                 ("body_regions", ctx.regions, "body region"),
-                                 ("except_body_regions", ctx.regions, "body region")):
-            for j, ref in enumerate(a.get(key, [])):
-                if ref not in table and not (what == "body region" and ref == UNSPECIFIED) \
-                        and not ctx.unchecked("items", ref):
-                    self._error(doc, f"rule {r['id']!r} applies to unknown {what} {ref!r}",
-                                p + ("applies_to", key, j), hint=f"use an id from items.yaml{did_you_mean(ref, table)}")
+        a = r["applies_to"]
+        self._item_ids(doc, p + ("applies_to",), a, f"rule {r['id']!r} applies to")
         return AppliesTo(frozenset(a["categories"]), frozenset(a["body_regions"]) if "body_regions" in a else None,
                          frozenset(a.get("except_body_regions", [])))
+
+    def _item_ids(self, doc: Document, p, entry: dict, lead: str) -> None:
+        """Report the item categories and body regions ``entry`` names that items.yaml does not define."""
+        from .loader import did_you_mean
+        ctx = self.ctx
+        for key in ("categories", "body_regions", "except_body_regions"):
+            table, what = (ctx.categories, "item category") if key == "categories" else (ctx.regions, "body region")
+            for j, ref in enumerate(entry.get(key, [])):
+                if ref not in table and not (what == "body region" and ref == UNSPECIFIED) \
+                        and not ctx.unchecked("items", ref):
+                    self._error(doc, f"{lead} unknown {what} {ref!r}", p + (key, j),
+                                hint=f"use an id from items.yaml{did_you_mean(ref, table)}")
+
+    def _not_addressed(self, doc: Document, p, n: dict) -> None:
+        """A declared accepted gap: known categories and regions, each pair declared once."""
+        ctx, before = self.ctx, len(self.ctx.errors)
+        self._item_ids(doc, p, n, "not_addressed declares")
+        reason = n["reason"].strip()
+        if not reason or "\n" in reason:
+            problem = "is blank" if not reason else f"has {reason.count(chr(10)) + 1} lines: it must be one"
+            self._error(doc, f"the reason of a not_addressed entry {problem}", p + ("reason",),
+                        hint="say in one line why no rule decides these items (e.g. \"No published letter quotes "
+                             "a guideline chapter for imaging of these regions\"); details go in a comment above "
+                             "the entry")
+        if len(ctx.errors) > before:
+            return
+        declared = NotAddressed(frozenset(n["categories"]),
+                                frozenset(n["body_regions"]) if "body_regions" in n else None,
+                                reason, Where(doc.file, doc.line_of(p)))
+        # Two declarations of one pair would give its items two reasons: explain could only pick one.
+        regions = declared.body_regions or set(ctx.regions) | {UNSPECIFIED}
+        for earlier in ctx.not_addressed:
+            twice = sorted((c, r) for c in declared.categories & earlier.categories for r in regions
+                           if earlier.covers(c, r))
+            if twice:
+                more = {1: "", 2: " (and 1 more category/region pair)"}.get(
+                    len(twice), f" (and {len(twice) - 1} more category/region pairs)")
+                self._error(doc, f"{twice[0][0]}/{twice[0][1]}{more} already declared not addressed at "
+                                 f"{earlier.where}", p,
+                            hint="declare each category and body region once: narrow one of the two entries")
+                return
+        ctx.not_addressed.append(declared)
 
     def _condition(self, doc: Document, p, c: dict) -> Condition:
         from .loader import did_you_mean

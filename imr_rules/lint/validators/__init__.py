@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .conclusions import ConclusionNotMasked, PatternReadsConclusion
-from .logic import Conflict, Gap, NeverHolds, Shadowed
+from .logic import Conflict, Gap, NeverHolds, NotAddressedDecided, Shadowed
 from .patterns import PatternMatchesNoLetter, UnsafeRegex
 from .quotes import QuoteNotInExcerpt
 from .references import (DuplicateDefinition, MissingExamples, UnresolvedReference, UnusedCategory,
@@ -12,6 +12,6 @@ from .references import (DuplicateDefinition, MissingExamples, UnresolvedReferen
 #: Every validator, in the order their descriptions are listed (SARIF rules, JUnit test cases).
 VALIDATORS = (
     UnresolvedReference, DuplicateDefinition, UnusedFact, UnusedExcerpt, UnusedCategory, MissingExamples,
-    QuoteNotInExcerpt, Conflict, Gap, Shadowed, NeverHolds, UnsafeRegex, PatternMatchesNoLetter,
+    QuoteNotInExcerpt, Conflict, Gap, NotAddressedDecided, Shadowed, NeverHolds, UnsafeRegex, PatternMatchesNoLetter,
     PatternReadsConclusion, ConclusionNotMasked,
 )

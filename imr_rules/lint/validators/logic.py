@@ -1,4 +1,4 @@
-"""What the rules decide together: conflicts, gaps, shadowed and impossible rules.
+"""What the rules decide together: conflicts, gaps (and declared ones), shadowed and impossible rules.
 
 Each check is one exact search for fact assignments (:mod:`..solver`) with
 the same three-valued semantics as the engine
@@ -84,7 +84,7 @@ class Gap(Validator):
     id = "gap"
     severity = "medium"
     description = ("Facts, all known, for which no active rule decides an item of a category "
-                   "(the draft would be not_addressed).")
+                   "(the draft would be not_addressed), outside the gaps a rule file declares (not_addressed:).")
 
     def finalize(self, rb: RuleBase) -> list[Finding]:
         out = []
@@ -101,7 +101,10 @@ class Gap(Validator):
                 groups.setdefault(rules, []).append(region)
             if set(groups) == {()}:
                 continue        # no rule for the category at all: unused-category says so
-            for rule_ids, regions in groups.items():
+            # A declared gap is accepted: not reported (NotAddressedDecided checks the declarations).
+            kept = {rule_ids: [r for r in regions if rb.declared_not_addressed(category.id, r) is None]
+                    for rule_ids, regions in groups.items()}
+            for rule_ids, regions in ((k, v) for k, v in kept.items() if v):
                 where = f"{category.id} items ({_regions_text(regions)})"
                 if not rule_ids:
                     out.append(self.finding(f"no active rule applies to {where}", category.where,
@@ -118,6 +121,32 @@ class Gap(Validator):
                     out.append(self.finding(f"no active rule decides {where} when {show(witness, fact_ids)}",
                                             category.where, category=category.id, regions=tuple(regions),
                                             witness=_witness(witness, fact_ids)))
+        return out
+
+
+class NotAddressedDecided(Validator):
+    id = "not-addressed-decided"
+    severity = "low"
+    description = ("A declared accepted gap (not_addressed: in a rule file) that active rules decide after all: "
+                   "remove the declaration, or the rules if they cite no text for those items.")
+
+    def finalize(self, rb: RuleBase) -> list[Finding]:
+        out = []
+        kinds = _Kinds(rb)
+        for declared in rb.not_addressed:
+            deciding, pairs = [], set()
+            for rule in rb.active_rules:
+                inside = {k for k in kinds[rule] if declared.covers(*k)}
+                if inside:
+                    deciding.append(rule.id)
+                    pairs |= inside
+            if deciding:
+                names = ", ".join(repr(r) for r in deciding)
+                out.append(self.finding(
+                    f"declared not addressed but decided by rule{'s' if len(deciding) > 1 else ''} {names} "
+                    f"for {_kinds_text(pairs)}", declared.where,
+                    rules=tuple(deciding), items=tuple(f"{c}/{r}" for c, r in sorted(pairs)),
+                    reason=declared.reason))
         return out
 
 
