@@ -95,6 +95,7 @@ class CompiledCategory:
 
     def __post_init__(self):
         object.__setattr__(self, "_attribute", {a[len(FACT_PREFIX):]: a for a in self.attributes})
+        object.__setattr__(self, "_leads", {f: f', "{a}": ' for f, a in self._attribute.items()})
         object.__setattr__(self, "_heads", {})
 
     def fact_json(self, sid: str, region: str, facts: Mapping[str, Any], attributes=None) -> str:
@@ -105,21 +106,27 @@ class CompiledCategory:
             head = self._heads[(sid, region)] = json.dumps(
                 {"sid": sid, "kind": KIND, "category": self.category, "region": region}, ensure_ascii=False)[:-1]
         parts = [head]
-        attribute = self._attribute
-        keys = facts if len(facts) <= len(attribute) else [k for k in attribute if k in facts]
+        lead = self._leads       # fact id -> ', "<attribute>": ', for the facts the rules read
+        keys = facts if len(facts) <= len(lead) else [k for k in lead if k in facts]
         for key in keys:
-            attr = attribute.get(key)
+            start = lead.get(key)
             value = facts[key]
-            if attr is None or value is None or (attributes is not None and attr not in attributes):
+            if start is None or value is None:
                 continue
             if value is True:
                 text = "true"
             elif value is False:
                 text = "false"
             else:
+                attr = self._attribute[key]
+                if attributes is not None and attr not in attributes:
+                    continue
                 value = self.encode(attr, value)
                 text = str(value) if type(value) is int else json.dumps(value, ensure_ascii=False)
-            parts.append(f', "{attr}": {text}')
+                parts.append(start + text)
+                continue
+            if attributes is None or self._attribute[key] in attributes:
+                parts.append(start + text)
         parts.append("}")
         return "".join(parts)
 

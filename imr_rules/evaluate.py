@@ -64,6 +64,7 @@ class Evaluator:
         self._undecided = _BoundedCache()
         self._frames = _BoundedCache()
         self._head_rest: str | None = None
+        self._encoded_ids = _Encoded()
 
     def decide(self, case: Case, complete: bool = False) -> list[ItemDecision]:
         """The decision for every requested item of ``case``.
@@ -173,8 +174,10 @@ class Evaluator:
     def _item_json(self, case: Case, item, facts, verdict: ItemDecision, verdict_key: tuple, outcome) -> str:
         """An item's JSON. All of it but ``fired_rules`` (every rule that holds) depends only on
         what decided it: that frame is cached on those, and the list is written in."""
+        # bool(determined rules) is bool(verdict.outcomes) (one outcome per determined rule),
+        # without building the outcomes (most bulk results never read them).
         key = (item.name, item.id, outcome, verdict.category, verdict.body_region, verdict.determination,
-               verdict.conflict, tuple(r.id for r in verdict.deciding), verdict.gaps, bool(verdict.outcomes),
+               verdict.conflict, tuple(r.id for r in verdict.deciding), verdict.gaps, bool(verdict.determined[0]),
                verdict.surgery)
         frame = self._frames.get(key)
         if frame is None:
@@ -182,7 +185,9 @@ class Evaluator:
             result["fired_rules"] = _FIRED_MARK
             frame = self._frames.put(key, tuple(to_json(result, None).split(_FIRED_JSON)))
         before, after = frame
-        return before + "[" + ",".join(encode_basestring(r) for r in verdict.fired) + "]" + after
+        rules, holds, _ = verdict.determined        # verdict.fired, its ids already encoded
+        encoded = self._encoded_ids
+        return before + "[" + ",".join([encoded[r.id] for r in rules if r.id in holds]) + "]" + after
 
     def _head(self, case_id: str) -> str:
         # '{"case_id":...,"items":[' exactly as to_json writes it: only the case
@@ -214,6 +219,14 @@ def _for_item(verdict: ItemDecision, item, facts) -> ItemDecision:
     if verdict.item is item:
         return verdict
     return replace(verdict, item=item, facts=facts)
+
+
+class _Encoded(dict):
+    """Rule id -> its JSON string, encoded on first use (ids are few, and repeat in every item)."""
+
+    def __missing__(self, rule_id: str) -> str:
+        found = self[rule_id] = encode_basestring(rule_id)
+        return found
 
 
 class _BoundedCache(dict):
