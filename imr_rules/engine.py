@@ -54,7 +54,8 @@ the rule conditions themselves cost about 0.3 us per engine rule in C. So
   falsity the decision needs (imr_rules.decision.undecided) and that read a
   fact the item lacks: a rule that does not hold and whose facts are all
   stated is false (two-valued logic), which is what its fails side would say;
-- rulesets are created when an item of their category first comes.
+- a category's rulesets are made when an item of the category first comes,
+  and each is created in durable when it is first asserted into.
 
 The engine still decides every rule: whether a rule holds is its holds
 side's firing; whether it fails is its fails side's firing, or, with every
@@ -114,7 +115,18 @@ class _Ruleset:
         definition = {"_": {"all": [{"m": {"kind": KIND}}]}}
         definition.update({f"r{i}": {"all": [{"m": r.condition}]} for i, r in enumerate(rules)})
         self.attributes = attributes           # None: the category's whole engine fact
-        self.handle = _rete.create_ruleset(f"imr{_Ruleset._count}", json.dumps(definition, ensure_ascii=False))
+        # Created in durable on first use: a fails ruleset is only asserted into for the
+        # rules a decision asks about, and a third of them never were in 10,000 items.
+        self._name, self._definition = f"imr{_Ruleset._count}", json.dumps(definition, ensure_ascii=False)
+        self.handle = None
+        self._closed = False
+
+    def _create(self):
+        if self._closed:
+            raise RuntimeError("durable_rules: the engine was closed")
+        self.handle = _rete.create_ruleset(self._name, self._definition)
+        self._definition = None
+        return self.handle
 
     def fired(self, fact: str) -> list[str]:
         """Rule ids of the engine rules that match ``fact`` (JSON), one per firing.
@@ -124,7 +136,7 @@ class _Ruleset:
         for every rule of the ruleset, twice the cost of the rest (measured).
         Anything unexpected deletes the session, so the next assert starts clean.
         """
-        handle, out = self.handle, []
+        handle, out = self.handle or self._create(), []
         try:
             result, state = _rete.assert_fact(handle, fact)
         except _rete.error:
@@ -153,12 +165,15 @@ class _Ruleset:
 
     def reset(self) -> None:
         """Delete the ruleset's session (a fresh one is made by the next assert)."""
+        if self.handle is None:
+            return
         try:
             _rete.delete_state(self.handle, _SID)
         except _rete.error:         # no session (yet): nothing to delete
             pass
 
     def close(self) -> None:
+        self._closed = True
         if self.handle is not None:
             _rete.delete_ruleset(self.handle)
             self.handle = None
