@@ -246,6 +246,31 @@ def test_markdown_report(tmp_path, corpus):
     assert "planted.yaml" in text
 
 
+def test_figures_per_item_category_add_up_to_the_totals(tmp_path, corpus):
+    target = tmp_path / "comment.md"
+    result, doc = report(tmp_path, corpus, "--jobs", "1", "--markdown", target)
+    s = doc["summary"]
+    categories = s["categories"]
+    for key in ("items", "covered", "agreed"):
+        assert sum(row[key] for row in categories.values()) == s[key], key
+    for outcome in ("upheld", "overturned"):
+        assert sum(row[outcome]["items"] for row in categories.values()) == s["recall"][outcome]["items"]
+    assert sum(row["basis"]["compared"] for row in categories.values()) == s["basis"]["compared"]
+    # Each item's category is in its record; the table counts exactly those.
+    by_item = {}
+    for item in doc["items"]:
+        by_item[item["category"] or "(unclassified)"] = by_item.get(item["category"] or "(unclassified)", 0) + 1
+    assert {c: row["items"] for c, row in categories.items()} == by_item
+    # The planted overturned kit is missed: its category shows 0 of 1 overturned caught.
+    planted = next(i for i in doc["items"] if i["source"].endswith("planted.yaml"))
+    row = categories[planted["category"]]
+    assert row["overturned"] == {"items": 1, "covered": 1, "agreed": 0}
+    assert "by item category" in result.output
+    line = next(x for x in result.output.splitlines() if x.strip().startswith(planted["category"] + " "))
+    assert "0/1" in line
+    assert f"| {planted['category']} | {row['items']} |" in target.read_text()
+
+
 def test_a_broken_file_is_reported_after_the_others(tmp_path, corpus):
     (corpus / "broken.yaml").write_text("case_id: x\nitems: [\n")
     (corpus / "not-a-case.json").write_text('{"case_id": "y"}')

@@ -76,10 +76,31 @@ def test_empty_table_has_no_ratios():
     assert recall(m, "upheld")["recall"] is None
 
 
-def record(item_id, expected, determination, fired=(), deciding=(), basis_agree=None, conflict=False):
+def record(item_id, expected, determination, fired=(), deciding=(), basis_agree=None, conflict=False,
+           category=None):
     return ItemRecord(source="s.yaml", case_id="c", item_id=item_id, name=item_id, expected=expected,
                       determination=determination, conflict=conflict, expected_basis=None, got_basis=None,
-                      basis_agree=basis_agree, fired=tuple(fired), deciding=tuple(deciding))
+                      basis_agree=basis_agree, fired=tuple(fired), deciding=tuple(deciding), category=category)
+
+
+def test_summary_per_item_category():
+    records = [
+        record("a", "upheld", "not_medically_necessary", basis_agree=True, category="mri"),
+        record("b", "overturned", "medically_necessary", basis_agree=False, category="mri"),
+        record("c", "overturned", "not_medically_necessary", basis_agree=True, category="mri"),
+        record("d", "upheld", "insufficient_information", category="mri"),
+        record("e", "upheld", "medically_necessary", basis_agree=True, category="acupuncture"),
+        record("f", "overturned", "not_addressed"),                  # no category: the catalog knows no such item
+    ]
+    c = summarize(records, [])["categories"]
+    assert list(c) == ["(unclassified)", "acupuncture", "mri"]           # sorted: the same order every run
+    assert c["mri"] == {"items": 4, "covered": 3, "agreed": 2,
+                        "upheld": {"items": 2, "covered": 1, "agreed": 1},
+                        "overturned": {"items": 2, "covered": 2, "agreed": 1},
+                        "basis": {"compared": 3, "agreed": 2}}
+    assert c["acupuncture"]["agreed"] == 0 and c["acupuncture"]["upheld"] == {"items": 1, "covered": 1, "agreed": 0}
+    assert c["(unclassified)"]["overturned"] == {"items": 1, "covered": 0, "agreed": 0}
+    assert c["(unclassified)"]["covered"] == 0
 
 
 def test_summarize_counts_records():

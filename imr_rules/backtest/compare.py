@@ -54,6 +54,7 @@ class ItemRecord:
     deciding: tuple[str, ...]
     evidence: tuple[Evidence, ...] = ()   # only for items that disagree (decision or basis)
     expected_citations: tuple[dict, ...] = ()   # every source the reviewer cited
+    category: str | None = None        # the item category the rule base put the item in (None: none)
 
     @property
     def got(self) -> str | None:
@@ -129,7 +130,7 @@ def compare_case(evaluator: Evaluator, case: Case, source: str) -> list[ItemReco
             expected=past["decision"], determination=d.determination, conflict=d.conflict,
             expected_basis=cited[0] if cited else None, expected_citations=tuple(cited), got_basis=got_basis,
             basis_agree=basis_agrees(cited, got_basis) if OUTCOME_OF.get(d.determination) else None,
-            fired=d.fired, deciding=tuple(r.id for r in d.deciding))
+            fired=d.fired, deciding=tuple(r.id for r in d.deciding), category=d.category)
         if record.agree is False or record.basis_agree is False:
             record = _with_evidence(record, case, d)
         records.append(record)

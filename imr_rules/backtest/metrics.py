@@ -19,6 +19,8 @@ from ..decision import OVERTURNED, UPHELD
 from ..model import INSUFFICIENT_INFORMATION, NOT_ADDRESSED
 
 OUTCOMES = (UPHELD, OVERTURNED)
+#: The category of items the item catalog does not classify (no rule can apply to them).
+UNCLASSIFIED = "(unclassified)"
 COLUMNS = OUTCOMES + (INSUFFICIENT_INFORMATION, NOT_ADDRESSED)
 
 Matrix = Mapping[str, Mapping[str, int]]
@@ -113,6 +115,7 @@ class Summary:
         self.matrix = confusion(())
         self.conflicts = self.compared = self.basis_agreed = self.records = 0
         self.rules = {r: {"fired": 0, "deciding": 0, "deciding_disagreed": 0} for r in rule_ids}
+        self.categories: dict[str, dict] = {}
 
     def add(self, r) -> None:
         self.records += 1
@@ -121,12 +124,35 @@ class Summary:
         if r.basis_agree is not None:
             self.compared += 1
             self.basis_agreed += r.basis_agree
+        self._add_category(r)
         for rule in r.fired:
             self.rules.setdefault(rule, {"fired": 0, "deciding": 0, "deciding_disagreed": 0})["fired"] += 1
         for rule in r.deciding:
             row = self.rules.setdefault(rule, {"fired": 0, "deciding": 0, "deciding_disagreed": 0})
             row["deciding"] += 1
             row["deciding_disagreed"] += r.agree is False
+
+    def _add_category(self, r) -> None:
+        # Per item category (a topic: imaging, therapy, a medication class...): one
+        # figure for the whole corpus hides a topic the rules decide badly.
+        row = self.categories.get(r.category or UNCLASSIFIED)
+        if row is None:
+            row = self.categories[r.category or UNCLASSIFIED] = {
+                "items": 0, "covered": 0, "agreed": 0,
+                "upheld": {"items": 0, "covered": 0, "agreed": 0},
+                "overturned": {"items": 0, "covered": 0, "agreed": 0},
+                "basis": {"compared": 0, "agreed": 0}}
+        row["items"] += 1
+        by_outcome = row[r.expected]
+        by_outcome["items"] += 1
+        if r.covered:
+            row["covered"] += 1
+            by_outcome["covered"] += 1
+            row["agreed"] += r.agree
+            by_outcome["agreed"] += r.agree
+        if r.basis_agree is not None:
+            row["basis"]["compared"] += 1
+            row["basis"]["agreed"] += r.basis_agree
 
     def result(self) -> dict:
         """Every number of the summary (see :func:`summarize`)."""
@@ -153,6 +179,7 @@ class Summary:
                       "agreement": ratio(self.basis_agreed, self.compared),
                       "not_compared": self.records - self.compared},
             "rules": {r: self.rules[r] for r in sorted(self.rules)},
+            "categories": {c: self.categories[c] for c in sorted(self.categories)},
         }
 
 

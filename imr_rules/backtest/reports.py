@@ -99,6 +99,7 @@ def to_text(doc: dict) -> str:
               "  " + " " * 12 + "".join(f"{COLUMN_LABEL[c]:>14}" for c in COLUMNS)]
     for o in OUTCOMES:
         lines.append(f"  {o:<12}" + "".join(f"{s['confusion'][o][c]:>14}" for c in COLUMNS))
+    lines += _category_lines(s["categories"])
     width = max([len(r) for r in s["rules"]] + [4])
     lines += ["", "rule firings (items per rule)", f"  {'rule':<{width}}  fired  deciding  deciding+disagreeing"]
     for rule, n in s["rules"].items():
@@ -143,6 +144,26 @@ def to_text(doc: dict) -> str:
     if s["errors"]:
         lines += ["", f"errors: {len(s['errors'])} file(s) could not be used (listed on stderr)"]
     return "\n".join(lines) + "\n"
+
+
+def category_cells(row: dict) -> tuple[str, str, str, str]:
+    """Coverage, agreement, overturned items caught (drafted overturned, of all of them)
+    and basis agreement of one item category, as the text and Markdown reports write them."""
+    ov, b = row["overturned"], row["basis"]
+    return (frac(row["covered"], row["items"]), frac(row["agreed"], row["covered"]),
+            f"{ov['agreed']}/{ov['items']}", frac(b["agreed"], b["compared"]))
+
+
+def _category_lines(categories: dict) -> list[str]:
+    if not categories:
+        return []
+    width = max(len(c) for c in categories)
+    out = ["", "by item category (coverage: items decided; overturned: caught of all)",
+           f"  {'category':<{width}}  {'items':>5}  {'coverage':<14}  {'agreement':<14}  {'overturned':>10}  basis"]
+    for category, row in categories.items():
+        cov, agr, ov, basis = category_cells(row)
+        out.append(f"  {category:<{width}}  {row['items']:>5}  {cov:<14}  {agr:<14}  {ov:>10}  {basis}")
+    return out
 
 
 # --- JUnit XML ----------------------------------------------------------------
@@ -234,6 +255,12 @@ def to_markdown(doc: dict) -> str:
             "| historical \\ draft | " + " | ".join(c.replace("_", " ") for c in COLUMNS) + " |",
             "| --- |" + " ---: |" * len(COLUMNS)]
     out += [f"| {o} | " + " | ".join(str(s["confusion"][o][c]) for c in COLUMNS) + " |" for o in OUTCOMES]
+    if s["categories"]:
+        out += ["", "### By item category", "",
+                "| category | items | coverage | agreement | overturned caught | basis |",
+                "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        out += [f"| {_cell(c)} | {row['items']} | " + " | ".join(category_cells(row)) + " |"
+                for c, row in s["categories"].items()]
     dis = disagreements(doc)
     out += ["", f"### Disagreements ({len(dis)})", ""]
     if dis:

@@ -236,7 +236,7 @@ def _item(r: ItemRecord, accepted: set | None) -> dict:
         "source": r.source, "item_id": r.item_id, "name": r.name, "expected": r.expected, "got": r.got,
         "covered": r.covered, "agree": r.agree, "basis_agree": r.basis_agree,
         # Added: what the draft was and why.
-        "case_id": r.case_id, "determination": r.determination, "conflict": r.conflict,
+        "case_id": r.case_id, "category": r.category, "determination": r.determination, "conflict": r.conflict,
         "expected_basis": r.expected_basis, "expected_citations": list(r.expected_citations),
         "got_basis": r.got_basis,
         "fired_rules": list(r.fired), "deciding_rules": list(r.deciding),
