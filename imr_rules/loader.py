@@ -24,7 +24,7 @@ from .checksums import excerpt_checksum
 from .errors import InputError, InputErrors
 from .model import BodyRegion, Category, Excerpt, Fact, Guideline, ItemCatalog, Pattern, RuleBase, Where
 from .resources import bundled
-from .yamlio import Document, load_document
+from .yamlio import Document, decode_text, parse_document, read_bytes
 
 FACTS_FILE = "facts.yaml"
 ITEMS_FILE = "items.yaml"
@@ -136,6 +136,8 @@ def _build(rules_dir: Path, guidelines_dir: Path, all_files) -> tuple[RuleBase |
     rules = RuleReader(ctx)
     for path in paths:
         rules.read(path)
+    if ctx.documents_cached:
+        rulebase_cache.prune_documents()
     if ctx.errors:
         return None, sorted(ctx.errors, key=_order)
     patterns = rules_dir / FACT_PATTERNS_FILE
@@ -166,18 +168,31 @@ class Context:
         # gives one error, not a cascade of "unknown" ones). None: the whole
         # file failed, every reference is unchecked.
         self.broken: dict[str, set[str] | None] = {}
+        self.documents_cached = 0           # files written to the cache (pruned once, at the end)
 
     def load(self, path: Path, schema: str, what: str, entries: tuple[str, ...] = ()) -> tuple[Document | None, set]:
         """The document, or None when it cannot be read; and the (list key, index) pairs of the
-        entries under ``entries`` that break the schema (the rest of the file is still read)."""
+        entries under ``entries`` that break the schema (the rest of the file is still read).
+
+        A file whose bytes, path and schema met no problem before comes from the cache
+        (see rulebase_cache): after an edit to one file, only that one is parsed again."""
         try:
-            doc = load_document(path, what)
+            # yamlio.load_document in two steps, so that the bytes can name the entry.
+            raw = read_bytes(path, what)
+            key = rulebase_cache.document_key(raw, str(path), schema)
+            doc = rulebase_cache.get_document(key)
+            if isinstance(doc, Document) and doc.file == str(path):
+                return doc, set()
+            doc = parse_document(decode_text(raw, str(path), what), str(path))
             found = schemas.errors(doc, schema)
         except InputError as exc:
             self.errors.append(exc)
             self.broken[schema] = None
             return None, set()
         if not found:
+            # Written now, before a reader sees the document; only a file without
+            # a problem is kept, so a problem is reported on every load.
+            self.documents_cached += rulebase_cache.put_document(key, doc)
             return doc, set()
         self.errors.extend(found)
         bad = {tuple(e.path[:2]) for e in found if len(e.path) >= 2 and e.path[0] in entries}

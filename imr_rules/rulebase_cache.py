@@ -2,24 +2,33 @@
 
 Loading validates every file (YAML, schema, references, regular expressions,
 engine limits): 0.3 s at 1,000 rules and 1.7 s at 5,000 on the benchmark
-machine, for every command. A rule base that loaded without a problem is
-kept here, pickled, under a key made of everything its loading depended on:
+machine, for every command. The cache has two levels, each pickled:
 
-- the bytes of every rule and guideline file (the audit fingerprint) and the
-  folders they were read from (file paths are in every message);
-- this package's own code and schemas (names, sizes, modification times),
-  its version and the Python version;
+- **whole rule bases** (``*.rulebase``): a rule base that loaded without a
+  problem, under a key made of the bytes of every rule and guideline file (the
+  audit fingerprint), the folders they were read from (file paths are in every
+  message), and this package's own code and schemas (names, sizes,
+  modification times), its version and the Python version. A hit skips
+  loading altogether.
+- **single files** (``*.document``): when the rule base misses (one file was
+  edited), each file that parsed and met its schema is kept as its parsed
+  :class:`~imr_rules.yamlio.Document`, under a key made of its bytes, its path
+  (as written in messages), the schema it was checked against and the same
+  code digest. After an edit to one file of ten, only that file is parsed and
+  schema-checked again; the checks across files (references, conditions,
+  checksums, engine limits) always run on the whole rule base.
 
-so any edit to a rule, a guideline or the code makes a new key, and the old
-entry is never read again. Problems are never cached: a rule base with one is
+Any edit to a file or to the code makes a new key, and the old entry is never
+read again. Problems are never cached: a rule base or a file with one is
 checked anew each time.
 
-Where: ``$IMR_RULES_CACHE`` (``off`` turns the cache off), else
+Where: ``$IMR_RULES_CACHE`` (``off`` turns both levels off), else
 ``$XDG_CACHE_HOME/imr-rules``, else ``~/.cache/imr-rules``. The folder is
 created private (0700) and is only read when it belongs to the user and no
 one else can write to it: a pickle runs code when loaded. The newest
-:data:`KEEP` entries are kept. Any failure to read or write the cache is
-ignored; the rule base is then loaded from its files.
+:data:`KEEP` rule bases and the newest :data:`KEEP_DOCUMENTS` files are kept,
+each level pruned apart from the other. Any failure to read or write the cache
+is ignored; the files are then read and checked.
 """
 
 from __future__ import annotations
@@ -37,7 +46,10 @@ from . import __version__
 
 ENV = "IMR_RULES_CACHE"
 KEEP = 16
+#: Single files kept: a few rule bases of hundreds of files each, and their recent edits.
+KEEP_DOCUMENTS = 512
 _SUFFIX = ".rulebase"
+_DOCUMENT_SUFFIX = ".document"
 
 
 def folder() -> Path | None:
@@ -83,37 +95,82 @@ def _private(path: Path) -> bool:
     return owner_ok and stat.S_ISDIR(st.st_mode) and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
+def document_key(raw: bytes, path: str, schema: str) -> str:
+    """The key of one file's parsed and schema-checked document: its bytes, its path as
+    messages write it (``Document.file``), its schema, and the package's code."""
+    h = hashlib.sha256()
+    for part in (raw, path.encode("utf-8", "surrogateescape"), schema.encode(), _code_digest().encode()):
+        h.update(len(part).to_bytes(8, "little") + part)
+    return h.hexdigest()
+
+
 def get(entry_key: str):
     """The cached rule base for ``entry_key``, or None."""
+    return _read(entry_key + _SUFFIX)
+
+
+def put(entry_key: str, rulebase) -> None:
+    """Keep ``rulebase`` under ``entry_key``; drop the oldest rule bases past KEEP."""
+    if _write(entry_key + _SUFFIX, rulebase):
+        _prune(_SUFFIX, KEEP)
+
+
+def get_document(entry_key: str):
+    """The cached document for ``entry_key`` (see :func:`document_key`), or None."""
+    return _read(entry_key + _DOCUMENT_SUFFIX)
+
+
+def put_document(entry_key: str, document) -> bool:
+    """Keep ``document`` under ``entry_key``, without pruning (a load writes many: it
+    calls :func:`prune_documents` once at the end). Whether it was written."""
+    return _write(entry_key + _DOCUMENT_SUFFIX, document)
+
+
+def prune_documents() -> None:
+    """Drop the oldest documents past KEEP_DOCUMENTS."""
+    _prune(_DOCUMENT_SUFFIX, KEEP_DOCUMENTS)
+
+
+def _read(name: str):
     where = folder()
     if where is None or not _private(where):
         return None
     try:
-        with open(where / (entry_key + _SUFFIX), "rb") as f:
+        with open(where / name, "rb") as f:
             return pickle.load(f)
     except Exception:       # noqa: BLE001 - missing, truncated or from another version: load the files
         return None
 
 
-def put(entry_key: str, rulebase) -> None:
-    """Keep ``rulebase`` under ``entry_key``; drop the oldest entries past KEEP."""
+def _write(name: str, value) -> bool:
+    where = folder()
+    if where is None:
+        return False
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(where):
+            return False
+        fd, tmp = tempfile.mkstemp(dir=where, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, where / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except Exception:       # noqa: BLE001 - a read-only home, a full disk: the cache is only a shortcut
+        return False
+    return True
+
+
+def _prune(suffix: str, keep: int) -> None:
+    """Keep the newest ``keep`` entries ending in ``suffix`` (the other level's are not counted)."""
     where = folder()
     if where is None:
         return
     try:
-        where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _private(where):
-            return
-        fd, tmp = tempfile.mkstemp(dir=where, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(rulebase, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, where / (entry_key + _SUFFIX))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        entries = sorted(where.glob("*" + _SUFFIX), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[KEEP:]:
+        entries = sorted(where.glob("*" + suffix), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[keep:]:
             old.unlink(missing_ok=True)
-    except Exception:       # noqa: BLE001 - a read-only home, a full disk: the cache is only a shortcut
+    except Exception:       # noqa: BLE001 - an entry removed by another process meanwhile: prune next time
         return

@@ -94,3 +94,144 @@ def test_old_entries_are_dropped(cache, monkeypatch):
     for i in range(5):
         rulebase_cache.put(f"k{i}", {"n": i})
     assert len(_entries(cache)) == 3
+
+
+# The second level: one entry per file (its parsed, schema-checked document), so that after an
+# edit to one file only that file is parsed again. The checks across files still run every time.
+
+def _documents(folder):
+    return sorted(folder.glob("*.document")) if folder.exists() else []
+
+
+@pytest.fixture
+def parsed(monkeypatch):
+    """The files the loader parses (each call to parse_document, by file name), in order."""
+    import imr_rules.loader as loader
+    names = []
+    real = loader.parse_document
+
+    def counting(text, file):
+        names.append(os.path.basename(file))
+        return real(text, file)
+    monkeypatch.setattr(loader, "parse_document", counting)
+    return names
+
+
+def _cold(monkeypatch, rules, guidelines):
+    """The rule base, or its InputErrors, as a load with the cache off gives it."""
+    with monkeypatch.context() as m:
+        m.setenv(rulebase_cache.ENV, "off")
+        try:
+            return load_rulebase(rules, guidelines)
+        except InputError as exc:
+            return exc
+
+
+def _errors(rules, guidelines) -> str:
+    with pytest.raises(InputError) as caught:
+        load_rulebase(rules, guidelines)
+    return str(caught.value)
+
+
+def test_after_an_edit_only_the_edited_file_is_parsed_again(cache, rules_copy, parsed, monkeypatch):
+    rules, guidelines = rules_copy
+    load_rulebase(rules, guidelines)
+    assert len(parsed) == 10 and len(_documents(cache)) == 10      # 4 guidelines, facts, items, 4 rule files
+    path = rules / "odg-neck-exercise.yaml"
+    path.write_text(path.read_text().replace("priority: 20", "priority: 7", 1))
+    parsed.clear()
+    got = load_rulebase(rules, guidelines)
+    assert parsed == ["odg-neck-exercise.yaml"]
+    want = _cold(monkeypatch, rules, guidelines)
+    assert got.fingerprint == want.fingerprint and got.rules == want.rules
+    assert [r.where for r in got.rules] == [r.where for r in want.rules]
+    assert (got.guidelines, got.excerpts, got.facts, got.items) == (want.guidelines, want.excerpts, want.facts,
+                                                                   want.items)
+    assert {r.priority for r in got.rules} >= {7}
+
+
+def test_a_file_that_breaks_its_schema_is_parsed_and_reported_every_time(cache, rules_copy, parsed, monkeypatch):
+    rules, guidelines = rules_copy
+    load_rulebase(rules, guidelines)
+    path = rules / "odg-neck-exercise.yaml"
+    path.write_text(path.read_text().replace("priority: 20", "priority: seven", 1))
+    want = str(_cold(monkeypatch, rules, guidelines))
+    assert "odg-neck-exercise.yaml" in want and "seven" in want
+    for _ in range(2):
+        parsed.clear()
+        assert _errors(rules, guidelines) == want
+        assert parsed == ["odg-neck-exercise.yaml"]
+
+
+def test_errors_across_files_are_reported_when_every_file_comes_from_the_cache(cache, rules_copy, parsed,
+                                                                              monkeypatch):
+    # An unknown fact meets the schema: the file is kept, and the check that needs the
+    # fact catalog still runs on every load.
+    rules, guidelines = rules_copy
+    path = rules / "odg-neck-exercise.yaml"
+    path.write_text(path.read_text().replace("{fact: goals_documented,", "{fact: goals_documentd,", 1))
+    want = str(_cold(monkeypatch, rules, guidelines))
+    assert "goals_documentd" in want
+    assert _errors(rules, guidelines) == want
+    parsed.clear()
+    assert _errors(rules, guidelines) == want
+    assert parsed == []
+
+
+def test_the_same_bytes_at_another_path_name_their_own_file(cache, rules_copy, tmp_path, parsed):
+    import shutil
+    rules, guidelines = rules_copy
+    path = rules / "odg-neck-exercise.yaml"
+    path.write_text(path.read_text().replace("{fact: goals_documented,", "{fact: goals_documentd,", 1))
+    assert str(path) in _errors(rules, guidelines)
+    other = tmp_path / "other" / "rules"
+    shutil.copytree(rules, other)
+    parsed.clear()
+    message = _errors(other, guidelines)
+    assert str(other / "odg-neck-exercise.yaml") in message and str(path) not in message
+    assert sorted(parsed) == sorted(p.name for p in other.glob("*.yaml") if p.name != "fact_patterns.yaml")
+
+
+def test_a_corrupt_or_foreign_file_entry_is_ignored(cache, rules_copy, parsed):
+    from imr_rules.yamlio import Document
+    rules, guidelines = rules_copy
+    want = load_rulebase(rules, guidelines)
+    entries = _documents(cache)
+    forged = Document({"id": "forged"}, str(rules / "elsewhere.yaml"), {})     # a document of another file
+    for i, entry in enumerate(entries):
+        good = entry.read_bytes()
+        entry.write_bytes([good[: len(good) // 2], b"not a pickle", pickle.dumps({"not": "a document"}),
+                           pickle.dumps(forged)][i % 4])
+    for old in _entries(cache):
+        old.unlink()                        # the whole rule base is read again: every file entry is tried
+    parsed.clear()
+    got = load_rulebase(rules, guidelines)
+    assert len(parsed) == len(entries) == 10
+    assert got.rules == want.rules and got.fingerprint == want.fingerprint
+
+
+def test_the_cache_turned_off_keeps_no_file(tmp_path, monkeypatch, rules_copy, parsed):
+    monkeypatch.setenv(rulebase_cache.ENV, "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    rules, guidelines = rules_copy
+    load_rulebase(rules, guidelines)
+    load_rulebase(rules, guidelines)
+    assert len(parsed) == 20
+    assert not (tmp_path / "xdg").exists() and not (tmp_path / "home").exists()
+
+
+def test_file_entries_are_bounded_and_the_two_levels_do_not_evict_each_other(cache, monkeypatch, rules_copy):
+    monkeypatch.setattr(rulebase_cache, "KEEP", 2)
+    monkeypatch.setattr(rulebase_cache, "KEEP_DOCUMENTS", 4)
+    rules, guidelines = rules_copy
+    load_rulebase(rules, guidelines)                # 10 files: the newest 4 are kept
+    assert len(_documents(cache)) == 4 and len(_entries(cache)) == 1
+    for i in range(3):
+        rulebase_cache.put(f"k{i}", {"n": i})
+    assert len(_entries(cache)) == 2 and len(_documents(cache)) == 4
+    for i in range(6):
+        rulebase_cache.put_document(f"d{i}", {"n": i})
+    assert len(_documents(cache)) == 10             # written without pruning: the load prunes once
+    rulebase_cache.prune_documents()
+    assert len(_documents(cache)) == 4 and len(_entries(cache)) == 2
