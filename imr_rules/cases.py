@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schemas
-from .errors import InputError, InputErrors
+from .errors import InputError, InputErrors, did_you_mean
 from .fastcheck import plainly_valid_case
 from .model import RuleBase
 from .values import coerce
@@ -115,7 +115,6 @@ def _facts(doc: Document, path, raw: dict, rb: RuleBase, errors: list) -> dict[s
     for key, value in raw.items():
         fact = rb.facts.get(key)
         if fact is None:
-            from .loader import did_you_mean
             errors.append(doc.error(f"unknown fact {key!r}", path + (key,),
                                     hint="use a fact id from the fact catalog (rules/facts.yaml)"
                                          + did_you_mean(key, rb.facts)))

@@ -14,6 +14,13 @@ def printable(text: str) -> str:
         return text.encode("utf-8", "replace").decode("utf-8")
 
 
+def did_you_mean(word: str, table) -> str:
+    """`` (did you mean 'x'?)`` when a known id is close to ``word``, else nothing."""
+    import difflib
+    close = difflib.get_close_matches(word, list(table), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 class InputError(Exception):
     """Invalid input (a file, a case, a rule). The CLI prints it and exits 2.
 

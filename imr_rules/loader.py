@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import regex_safety, rulebase_cache, schemas
 from .checksums import excerpt_checksum
-from .errors import InputError, InputErrors
+from .errors import InputError, InputErrors, did_you_mean
 from .model import BodyRegion, Category, Excerpt, Fact, Guideline, ItemCatalog, Pattern, RuleBase, Where
 from .resources import bundled
 from .yamlio import Document, decode_text, parse_document, read_bytes
@@ -315,13 +315,6 @@ class _CatalogReader:
                 self.ctx.errors.append(doc.error(f"invalid regular expression {src!r}: {exc}", path + (j,),
                                                  hint="fix the pattern (Python re syntax; escape ( ) . + ?)"))
         return tuple(out)
-
-
-def did_you_mean(word: str, table) -> str:
-    """`` (did you mean 'x'?)`` when a known id is close to ``word``, else nothing."""
-    import difflib
-    close = difflib.get_close_matches(word, list(table), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def check_references(rb: RuleBase) -> list[InputError]:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .compiler import FAILS, HOLDS, ConditionTooComplex, alternatives
 from .conditions import ORDERED_OPS, All, Any_, Comparison, Condition, Not
+from .errors import did_you_mean
 from .model import UNSPECIFIED, AppliesTo, Example, NotAddressed, Rule, Where
 from .values import coerce
 from .yamlio import Document
@@ -81,7 +82,6 @@ class RuleReader:
         return rule
 
     def _cites(self, doc: Document, p, r: dict) -> list:
-        from .loader import did_you_mean
         ctx, cites = self.ctx, []
         for j, excerpt_id in enumerate(r["cites"]):
             excerpt = ctx.excerpts.get(excerpt_id)
@@ -104,7 +104,6 @@ class RuleReader:
 
     def _item_ids(self, doc: Document, p, entry: dict, lead: str) -> None:
         """Report the item categories and body regions ``entry`` names that items.yaml does not define."""
-        from .loader import did_you_mean
         ctx = self.ctx
         for key in ("categories", "body_regions", "except_body_regions"):
             table, what = (ctx.categories, "item category") if key == "categories" else (ctx.regions, "body region")
@@ -145,7 +144,6 @@ class RuleReader:
         ctx.not_addressed.append(declared)
 
     def _condition(self, doc: Document, p, c: dict) -> Condition:
-        from .loader import did_you_mean
         line = doc.line_of(p)
         if "all" in c:
             return All(tuple(self._condition(doc, p + ("all", i), x) for i, x in enumerate(c["all"])), line)
@@ -195,7 +193,6 @@ class RuleReader:
                             hint=f"write the placeholder alone: {placeholders}")
 
     def _example(self, doc: Document, p, e: dict) -> Example:
-        from .loader import did_you_mean
         facts = {}
         for key, value in (e.get("facts") or {}).items():
             fact = self.ctx.facts.get(key)
