@@ -18,6 +18,14 @@ machine, for every command. The cache has two levels, each pickled:
   schema-checked again; the checks across files (references, conditions,
   checksums, engine limits) always run on the whole rule base.
 
+- **compiled fact patterns** (``*.patterns``): the letter importer's
+  ``fact_patterns.yaml``, compiled (0.95 s for the bundled file: a regular
+  expression safety check and a compilation per pattern; 0.17 s to read back,
+  which compiles the expressions again), under a key of the file's path and the
+  code, and kept with a digest of every file the compilation read (the
+  pattern file, the guideline files and folders it names): an entry whose
+  digest is not that of the files now is not used.
+
 Any edit to a file or to the code makes a new key, and the old entry is never
 read again. Problems are never cached: a rule base or a file with one is
 checked anew each time.
@@ -50,6 +58,7 @@ KEEP = 16
 KEEP_DOCUMENTS = 512
 _SUFFIX = ".rulebase"
 _DOCUMENT_SUFFIX = ".document"
+_PATTERNS_SUFFIX = ".patterns"
 
 
 def folder() -> Path | None:
@@ -129,6 +138,26 @@ def put_document(entry_key: str, document) -> bool:
 def prune_documents() -> None:
     """Drop the oldest documents past KEEP_DOCUMENTS."""
     _prune(_DOCUMENT_SUFFIX, KEEP_DOCUMENTS)
+
+
+def _patterns_key(path: str) -> str:
+    h = hashlib.sha256()
+    for part in (path.encode("utf-8", "surrogateescape"), _code_digest().encode()):
+        h.update(len(part).to_bytes(8, "little") + part)
+    return h.hexdigest()
+
+
+def get_patterns(path: str):
+    """``(digest, compiled fact patterns)`` last kept for the pattern file ``path``, or None.
+    The caller compares the digest with its files' (letters.patterns.inputs_digest)."""
+    entry = _read(_patterns_key(path) + _PATTERNS_SUFFIX)
+    return entry if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str) else None
+
+
+def put_patterns(path: str, digest: str, patterns) -> None:
+    """Keep the compiled fact patterns of ``path``, made from files whose digest is ``digest``."""
+    if _write(_patterns_key(path) + _PATTERNS_SUFFIX, (digest, patterns)):
+        _prune(_PATTERNS_SUFFIX, KEEP)
 
 
 def _read(name: str):

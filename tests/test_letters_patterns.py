@@ -289,3 +289,43 @@ def test_pattern_facts_are_in_the_fact_catalog():
     known = {f["id"] for f in catalog["facts"]}
     assert set(PATTERNS.fact_ids) <= known
     assert PATTERNS.guideline_files, "the guideline excerpts must be read"
+
+
+# --- the literal trie (PatternList.maybe and the topic word search use it) ------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from imr_rules.letters.patterns import literal_trie  # noqa: E402
+
+_WORDS = st.lists(st.text(alphabet="ab .-x", min_size=1, max_size=5), min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=_WORDS, text=st.text(alphabet="ab .-xy", max_size=40))
+def test_literal_trie_matches_as_the_alternation_longest_first(words, text):
+    import re
+    trie = re.compile(literal_trie(words))
+    alternation = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+    for pos in range(len(text) + 1):         # every start, as candidates() searches
+        a, b = trie.search(text, pos), alternation.search(text, pos)
+        assert (a and (a.start(), a.group())) == (b and (b.start(), b.group()))
+
+
+def test_literal_trie_escapes_and_prefers_the_longest_word():
+    import re
+    trie = re.compile(literal_trie(["goal", "goals", "a.b", "physical therapy", "therapy"]))
+    assert trie.search("two goals").group() == "goals"
+    assert trie.search("axb") is None and trie.search("a.b").group() == "a.b"
+    assert trie.search("physical therapy").group() == "physical therapy"
+
+
+def test_maybe_with_many_factors_agrees_with_substring_tests():
+    lists = [f.topic for f in PATTERNS.facts if f.topic.factors and len(f.topic.factors) > 6]
+    lists.append(PATTERNS.any_topic)
+    assert lists, "the shipped patterns have lists with many literals"
+    texts = ["the patient has completed 12 sessions of physical therapy", "no relevant words here",
+             "mri of the lumbar spine was reviewed", "opioid use for 6 months", ""]
+    for plist in lists:
+        for text in texts:
+            assert plist.maybe(text) == any(f in text for f in plist.factors), (plist.factors, text)

@@ -235,3 +235,64 @@ def test_file_entries_are_bounded_and_the_two_levels_do_not_evict_each_other(cac
     assert len(_documents(cache)) == 10             # written without pruning: the load prunes once
     rulebase_cache.prune_documents()
     assert len(_documents(cache)) == 4 and len(_entries(cache)) == 2
+
+
+# --- compiled fact patterns (the letter importer's) ----------------------------------------
+
+def _patterns_entries(folder):
+    return sorted(folder.glob("*.patterns")) if folder.exists() else []
+
+
+def _no_compiling(monkeypatch):
+    import imr_rules.letters.patterns as patterns_mod
+    monkeypatch.setattr(patterns_mod, "load_fact_patterns", lambda *a, **k: pytest.fail("compiled again"))
+
+
+def test_compiled_fact_patterns_come_from_the_cache(cache, rules_copy, monkeypatch):
+    from imr_rules.importing import _load_patterns
+    path = str(rules_copy[0] / "fact_patterns.yaml")
+    first = _load_patterns(path)
+    assert len(_patterns_entries(cache)) == 1
+    _no_compiling(monkeypatch)
+    second = _load_patterns(path)
+    assert second.fact_ids == first.fact_ids and second.file == path
+    assert second.guideline_words == first.guideline_words
+    assert [p.source for f in second.facts for p in f.topic.patterns] == \
+        [p.source for f in first.facts for p in f.topic.patterns]
+
+
+@pytest.mark.parametrize("edit", ["pattern file", "guideline excerpt", "new guideline file"])
+def test_compiled_fact_patterns_follow_every_file_they_were_made_from(cache, rules_copy, edit):
+    from imr_rules.importing import _load_patterns
+    rules, guidelines = rules_copy
+    path = str(rules / "fact_patterns.yaml")
+    first = _load_patterns(path)
+    if edit == "pattern file":
+        text = (rules / "fact_patterns.yaml").read_text()
+        (rules / "fact_patterns.yaml").write_text(text.replace("findings_start:", "findings_start:\n  - 'zzqx'", 1))
+        assert "zzqx" in [p.source for p in _load_patterns(path).findings_start.patterns]
+    elif edit == "guideline excerpt":
+        target = sorted(guidelines.glob("*.yaml"))[0]
+        target.write_text(target.read_text().replace("text:", "text: Zzqx wording", 1))
+        assert " zzqx wording " in _load_patterns(path).guideline_words
+    else:
+        (guidelines / "zz-new.yaml").write_text("excerpts:\n  - text: Zzqx brand new words\n")
+        assert " zzqx brand new words " in _load_patterns(path).guideline_words
+    assert "zzqx" not in first.guideline_words
+
+
+def test_a_broken_patterns_entry_is_compiled_again(cache, rules_copy):
+    from imr_rules.importing import _load_patterns
+    path = str(rules_copy[0] / "fact_patterns.yaml")
+    first = _load_patterns(path)
+    for junk in (b"not a pickle", pickle.dumps(("digest", "not patterns")), pickle.dumps(42)):
+        _patterns_entries(cache)[0].write_bytes(junk)
+        assert _load_patterns(path).fact_ids == first.fact_ids
+
+
+def test_no_patterns_entry_when_the_cache_is_off(tmp_path, rules_copy, monkeypatch):
+    from imr_rules.importing import _load_patterns
+    monkeypatch.setenv(rulebase_cache.ENV, "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    _load_patterns(str(rules_copy[0] / "fact_patterns.yaml"))
+    assert not (tmp_path / "xdg").exists()

@@ -16,6 +16,7 @@ so that tools can point at it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -63,6 +64,36 @@ def lowered_source(source: str) -> str:
     return "".join(out)
 
 
+#: Up to this many required literals, substring tests decide PatternList.maybe; past it,
+#: one search of their trie (measured: equal at about 6 on the shipped patterns).
+_FEW_FACTORS = 6
+
+
+def literal_trie(words) -> str:
+    """A regular expression for exactly these literal words, written as a trie: common
+    prefixes merged, so that ``re`` tries one branch per next character instead of every
+    word at every position (an alternation of hundreds of words is scanned word by word).
+    At a position it matches the longest word that starts there, as the alternation of
+    the words longest first does."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[None] = None                       # a word ends here
+    return _trie_source(trie)
+
+
+def _trie_source(node: dict) -> str:
+    branches = [re.escape(ch) + _trie_source(child) for ch, child in sorted(
+        ((k, v) for k, v in node.items() if k is not None))]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # A word ending here: the longer words are tried first (greedy), then this one.
+    return f"(?:{body})?" if None in node else body
+
+
 @dataclass(frozen=True)
 class Pattern:
     """One regular expression of the pattern file, with where it was written.
@@ -94,12 +125,19 @@ class PatternList:
         """False only when no pattern can match ``lowered`` (the text in lower case)."""
         if self.regex is None:
             return False
-        if self.factors is None:
+        factors = self.factors
+        if factors is None:
             return True
-        for f in self.factors:
+        if len(factors) > _FEW_FACTORS:       # one scan instead of a substring test per factor
+            return self._factor_regex.search(lowered) is not None
+        for f in factors:
             if f in lowered:
                 return True
         return False
+
+    @cached_property
+    def _factor_regex(self) -> re.Pattern:
+        return re.compile(literal_trie(self.factors))
 
     def search(self, text: str, lowered: str | None = None):
         """The first match in ``text`` (its offsets are ``text``'s), or None.
@@ -158,6 +196,9 @@ class FactPatterns:
     guideline_words: str
     #: Every fact's topic patterns: a sentence that matches none is skipped.
     any_topic: PatternList
+    #: The files and folders ``guideline_excerpts`` names, resolved: with the pattern
+    #: file itself, everything the compiled patterns depend on (see inputs_digest).
+    guideline_sources: tuple[str, ...] = ()
 
     @property
     def fact_ids(self) -> tuple[str, ...]:
@@ -183,7 +224,7 @@ class FactPatterns:
         # At a position the union matches the longest word; every shorter word
         # that it starts with ("goal" in "goals") is there too.
         reach = {w: tuple(sorted(set().union(*(by_word[p] for p in words if w.startswith(p))))) for w in words}
-        return re.compile("|".join(re.escape(w) for w in words)), reach, tuple(always)
+        return re.compile(literal_trie(words)), reach, tuple(always)
 
     def candidates(self, lowered: str) -> list[FactPattern]:
         """The facts whose topic patterns can match ``lowered`` (a clause in lower case), in file order.
@@ -212,7 +253,7 @@ def load_fact_patterns(path: str | os.PathLike, *, extra_guideline_texts=()) -> 
     doc = load_document(path, what="fact pattern file")
     schemas.validate(doc, "fact_patterns")
     data = doc.data
-    files, texts = _guideline_texts(doc)
+    files, texts, sources = _guideline_texts(doc)
     texts.extend(str(t) for t in extra_guideline_texts)
     guideline_words = " " + " ".join(words(t) for t in texts) + " "
 
@@ -235,7 +276,36 @@ def load_fact_patterns(path: str | os.PathLike, *, extra_guideline_texts=()) -> 
         conclusions=plist(("conclusions",)),
         guideline_files=tuple(files),
         guideline_words=guideline_words,
-        any_topic=_pattern_list([p for f in facts for p in f.topic.patterns], guideline_words))
+        any_topic=_pattern_list([p for f in facts for p in f.topic.patterns], guideline_words),
+        guideline_sources=tuple(sources))
+
+
+def inputs_digest(path: str | os.PathLike, sources: tuple[str, ...]) -> str | None:
+    """A digest of everything :func:`load_fact_patterns` read for a pattern file whose
+    ``guideline_excerpts`` resolved to ``sources``: the file's bytes, and each source's
+    bytes (a file) or its listing and its files' bytes (a folder, as ``_guideline_texts``
+    lists it). Equal digests, equal compiled patterns. None when something cannot be read."""
+    h = hashlib.sha256()
+
+    def add(tag: bytes, data: bytes) -> None:
+        h.update(tag + len(data).to_bytes(8, "little") + data)
+    try:
+        add(b"P", Path(path).read_bytes())
+        for source in sources:
+            target = Path(source)
+            if target.is_dir():
+                for p in _excerpt_files(target):
+                    add(b"D", str(p).encode("utf-8", "surrogateescape"))
+                    add(b"F", p.read_bytes())
+            else:
+                add(b"F", target.read_bytes())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _excerpt_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
 
 
 def _number_patterns(doc: Document, path: tuple) -> tuple[Pattern, ...]:
@@ -397,16 +467,19 @@ if hasattr(_sre_c, "POSSESSIVE_REPEAT"):
     _REPEATS.add(_sre_c.POSSESSIVE_REPEAT)
 
 
-def _guideline_texts(doc: Document) -> tuple[list[str], list[str]]:
-    """The excerpt texts of the guideline files the pattern file names (paths relative to it)."""
+def _guideline_texts(doc: Document) -> tuple[list[str], list[str], list[str]]:
+    """The excerpt texts of the guideline files the pattern file names (paths relative to it):
+    (the files read, their excerpt texts, the files and folders named)."""
     base = Path(doc.file).parent
     files: list[str] = []
     texts: list[str] = []
+    sources: list[str] = []
     for i, entry in enumerate(doc.data.get("guideline_excerpts") or ()):
         where = ("guideline_excerpts", i)
         target = base / entry
+        sources.append(str(target))
         if target.is_dir():
-            found = sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+            found = _excerpt_files(target)
         elif target.is_file():
             found = [target]
         else:
@@ -419,4 +492,4 @@ def _guideline_texts(doc: Document) -> tuple[list[str], list[str]]:
                 if isinstance(ex, dict) and isinstance(ex.get("text"), str):
                     texts.append(ex["text"])
             files.append(str(p))
-    return files, texts
+    return files, texts, sources
