@@ -329,3 +329,26 @@ def test_maybe_with_many_factors_agrees_with_substring_tests():
     for plist in lists:
         for text in texts:
             assert plist.maybe(text) == any(f in text for f in plist.factors), (plist.factors, text)
+
+
+def test_names_a_topic_is_the_union_of_every_topic_on_every_sentence_of_the_letters():
+    """The shortcut the importer takes (only the topics whose required words a text holds)
+    answers as the union of every fact's topic patterns, on every sentence and clause of
+    the project's letters (PDF and text)."""
+    from imr_rules.letters import letter_text
+    from imr_rules.letters.findings import clauses, sentences
+    from imr_rules.letters.patterns import ascii_lower
+    letters = sorted((ROOT / "tests" / "historical").rglob("*.pdf")) + \
+        sorted((ROOT / "tests" / "historical").glob("*.txt"))
+    assert len(letters) > 100
+    checked = named = 0
+    for path in letters:
+        text = normalize(letter_text(path.read_bytes(), str(path)))
+        for s, e in sentences(text, 0, len(text)):
+            for piece in [text[s:e]] + clauses(text[s:e], PATTERNS):
+                low = ascii_lower(piece)
+                expected = PATTERNS.any_topic.search(piece, low) is not None
+                assert PATTERNS.names_a_topic(low) == expected, piece
+                checked += 1
+                named += expected
+    assert checked > 10_000 and 0 < named < checked

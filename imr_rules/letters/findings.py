@@ -231,17 +231,17 @@ def item_findings(text: str, span: tuple[int, int] | None, patterns: FactPattern
 
     found: dict[str, Finding] = {}
     conflicting: set[str] = set()
-    any_topic = patterns.any_topic
+    names_a_topic = patterns.names_a_topic
     for s, e in spans[first:]:
         if e - s > MAX_SENTENCE_CHARS:
             continue
         sentence = text[s:e]
-        # Most sentences name no topic at all: one search rules them out.
-        if not any_topic.search(sentence, ascii_lower(sentence)) or is_guideline_quote(sentence, patterns):
+        # Most sentences name no topic at all: that rules them out.
+        if not names_a_topic(ascii_lower(sentence)) or is_guideline_quote(sentence, patterns):
             continue
         for clause in clauses(sentence, patterns):
             low = ascii_lower(clause)
-            if (not any_topic.search(clause, low) or patterns.skip_clauses.search(clause, low)
+            if (not names_a_topic(low) or patterns.skip_clauses.search(clause, low)
                     or is_guideline_quote(clause, patterns)):
                 continue
             for fact in patterns.candidates(low):
