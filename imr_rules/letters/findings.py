@@ -241,10 +241,11 @@ def item_findings(text: str, span: tuple[int, int] | None, patterns: FactPattern
             continue
         for clause in clauses(sentence, patterns):
             low = ascii_lower(clause)
-            if (not names_a_topic(low) or patterns.skip_clauses.search(clause, low)
+            candidates = patterns.candidates(low)
+            if (not names_a_topic(low, candidates) or patterns.skip_clauses.search(clause, low)
                     or is_guideline_quote(clause, patterns)):
                 continue
-            for fact in patterns.candidates(low):
+            for fact in candidates:
                 if fact.is_number:
                     value = count(clause, fact, low)
                 else:

@@ -129,14 +129,15 @@ class PatternList:
         if factors is None:
             return True
         if len(factors) > _FEW_FACTORS:       # one scan instead of a substring test per factor
-            return self._factor_regex.search(lowered) is not None
+            return self.factor_regex.search(lowered) is not None
         for f in factors:
             if f in lowered:
                 return True
         return False
 
     @cached_property
-    def _factor_regex(self) -> re.Pattern:
+    def factor_regex(self) -> re.Pattern:
+        """The required literals as one expression (:func:`literal_trie`); only when ``factors``."""
         return re.compile(literal_trie(self.factors))
 
     def search(self, text: str, lowered: str | None = None):
@@ -226,11 +227,14 @@ class FactPatterns:
         reach = {w: tuple(sorted(set().union(*(by_word[p] for p in words if w.startswith(p))))) for w in words}
         return re.compile(literal_trie(words)), reach, tuple(always)
 
-    def names_a_topic(self, lowered: str) -> bool:
+    def names_a_topic(self, lowered: str, candidates: list[FactPattern] | None = None) -> bool:
         """Whether some fact's topic pattern matches ``lowered`` (a text in lower case):
         ``any_topic.search``, but only the topics whose required words the text holds
-        are searched (the union of every topic tries hundreds of patterns per position)."""
-        return any(f.topic.regex is not None and f.topic.regex.search(lowered) for f in self.candidates(lowered))
+        are searched (the union of every topic tries hundreds of patterns per position).
+        ``candidates``: ``self.candidates(lowered)`` when the caller has it."""
+        if candidates is None:
+            candidates = self.candidates(lowered)
+        return any(f.topic.regex is not None and f.topic.regex.search(lowered) for f in candidates)
 
     def candidates(self, lowered: str) -> list[FactPattern]:
         """The facts whose topic patterns can match ``lowered`` (a clause in lower case), in file order.
