@@ -110,10 +110,12 @@ def is_guideline_quote(sentence: str, patterns: FactPatterns) -> bool:
     return key.count(" ") + 1 >= MIN_QUOTE_WORDS and f" {key} " in patterns.guideline_words
 
 
-def polarity(clause: str, fact: FactPattern, negation, lowered: str | None = None) -> bool | None:
-    """What ``clause`` says about ``fact``: True, False, or None (nothing)."""
+def polarity(clause: str, fact: FactPattern, negation, lowered: str | None = None, topic=None) -> bool | None:
+    """What ``clause`` says about ``fact``: True, False, or None (nothing).
+    ``topic``: the first match of the fact's topic in the clause, when the caller has it."""
     low = ascii_lower(clause) if lowered is None else lowered
-    topic = fact.topic.search(clause, low)
+    if topic is None:
+        topic = fact.topic.search(clause, low)
     if topic is None:
         return None
     topics = fact.topic.spans(clause, low)
@@ -132,10 +134,11 @@ def polarity(clause: str, fact: FactPattern, negation, lowered: str | None = Non
     return True if affirms else None
 
 
-def count(clause: str, fact: FactPattern, lowered: str) -> int | None:
+def count(clause: str, fact: FactPattern, lowered: str, topic=None) -> int | None:
     """The count a clause states for a number fact ("has attended at least 6 previous
-    sessions" gives 6), or None. The clause must be about the fact (a topic match)."""
-    if fact.topic.search(clause, lowered) is None:
+    sessions" gives 6), or None. The clause must be about the fact (a topic match, which
+    the caller may pass as ``topic``)."""
+    if topic is None and fact.topic.search(clause, lowered) is None:
         return None
     for p in fact.numbers:
         m = p.lowered.search(lowered)
@@ -231,7 +234,7 @@ def item_findings(text: str, span: tuple[int, int] | None, patterns: FactPattern
 
     found: dict[str, Finding] = {}
     conflicting: set[str] = set()
-    names_a_topic = patterns.names_a_topic
+    names_a_topic, candidates = patterns.names_a_topic, patterns.candidates
     for s, e in spans[first:]:
         if e - s > MAX_SENTENCE_CHARS:
             continue
@@ -241,15 +244,16 @@ def item_findings(text: str, span: tuple[int, int] | None, patterns: FactPattern
             continue
         for clause in clauses(sentence, patterns):
             low = ascii_lower(clause)
-            candidates = patterns.candidates(low)
-            if (not names_a_topic(low, candidates) or patterns.skip_clauses.search(clause, low)
-                    or is_guideline_quote(clause, patterns)):
+            # The facts whose topic the clause names, each with its first topic match.
+            topics = [(fact, m) for fact in candidates(low)
+                      if fact.topic.regex is not None and (m := fact.topic.regex.search(low)) is not None]
+            if not topics or patterns.skip_clauses.search(clause, low) or is_guideline_quote(clause, patterns):
                 continue
-            for fact in candidates:
+            for fact, topic in topics:
                 if fact.is_number:
-                    value = count(clause, fact, low)
+                    value = count(clause, fact, low, topic)
                 else:
-                    value = polarity(clause, fact, patterns.negation, low)
+                    value = polarity(clause, fact, patterns.negation, low, topic)
                 if value is None or fact.fact in conflicting:
                     continue
                 prior = found.get(fact.fact)
