@@ -40,6 +40,7 @@ import bisect
 import datetime as dt
 import itertools
 import json
+from json.encoder import encode_basestring   # json.dumps(str, ensure_ascii=False), without the call around it
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -121,8 +122,12 @@ class CompiledCategory:
                 attr = self._attribute[key]
                 if attributes is not None and attr not in attributes:
                     continue
-                value = self.encode(attr, value)
-                text = str(value) if type(value) is int else json.dumps(value, ensure_ascii=False)
+                kind = type(value)
+                if kind is str:               # what json.dumps(value, ensure_ascii=False) writes
+                    text = encode_basestring(value)
+                else:
+                    value = self.encode(attr, value)
+                    text = str(value) if type(value) is int else json.dumps(value, ensure_ascii=False)
                 parts.append(start + text)
                 continue
             if attributes is None or self._attribute[key] in attributes:
@@ -148,12 +153,12 @@ class CompiledCategory:
 
     def encode(self, attr: str, value: Any) -> Any:
         """A value as the engine compares it (see the module docstring)."""
-        if isinstance(value, dt.date):
-            return value.toordinal()
         if type(value) in (int, float):
             points = self.codes.get(attr, ())
             i = bisect.bisect_left(points, value)
             return 2 * i + 1 if i < len(points) and points[i] == value else 2 * i
+        if isinstance(value, dt.date):
+            return value.toordinal()
         return value
 
 
