@@ -60,10 +60,18 @@ class Version:
             env["IMR_RULES_CACHE"] = "off"
         return env
 
-    def run(self, *args, cache: bool = True, stdin=None, check=True, timeout=1800) -> tuple[float, subprocess.CompletedProcess]:
+    def run(self, *args, cache: bool = True, stdin=None, check=True, timeout=1800,
+            output: Path | None = None) -> tuple[float, subprocess.CompletedProcess]:
+        """Seconds of one run; ``output``: a file for its standard output (as a user redirects
+        a bulk run), else it is captured through a pipe."""
         start = time.perf_counter()
-        proc = subprocess.run(self.command(*args), env=self.env(cache), cwd=self.root, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, stdin=stdin, timeout=timeout)
+        if output is not None:
+            with open(output, "wb") as out:
+                proc = subprocess.run(self.command(*args), env=self.env(cache), cwd=self.root, stdout=out,
+                                      stderr=subprocess.PIPE, stdin=stdin, timeout=timeout)
+        else:
+            proc = subprocess.run(self.command(*args), env=self.env(cache), cwd=self.root, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, stdin=stdin, timeout=timeout)
         elapsed = time.perf_counter() - start
         if check and proc.returncode not in (0, 1):
             sys.exit(f"{self.name}: {' '.join(map(str, args))} failed ({proc.returncode}): {proc.stderr[-2000:]!r}")
@@ -126,11 +134,14 @@ def bench_evaluate(ours: Version, base: Version | None, tmp: Path, items: int, r
         base_cases = plain / "cases.jsonl"
         if base and not base_cases.exists():
             base_cases.write_text("\n".join(generated_case_lines(mine, n_base)) + "\n")
+        # Results go to a file, as `evaluate --jsonl cases > results` writes them: a pipe read
+        # by this process would share the cores with the run.
+        out = tmp / "results.jsonl"
         commands = [lambda: ours.run("evaluate", "--jsonl", cases, "--rules", mine / "rules", "--guidelines",
-                                     mine / "guidelines")[0]]
+                                     mine / "guidelines", output=out)[0]]
         if base:
             commands.append(lambda: base.run("evaluate", "--jsonl", base_cases, "--rules", plain / "rules",
-                                             "--guidelines", plain / "guidelines")[0])
+                                             "--guidelines", plain / "guidelines", output=out)[0])
         times = alternate(runs if per < 500 or not base else 1, *commands)
         engine = _engine_share(mine, cases)
         line = (f"{per:>15}{median(times[0]):>9.2f}{items / median(times[0]):>10,.0f}{engine:>9.2f}"

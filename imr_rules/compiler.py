@@ -163,9 +163,14 @@ class CompiledCategory:
 
 
 class CompiledRuleSet:
-    """Engine rules per item category, compiled on first use."""
+    """Engine rules per item category, compiled on first use.
 
-    def __init__(self, rules: Iterable[Rule]):
+    ``cache_key``: a key that names ``rules`` exactly (the rule base cache's key plus how
+    the rules were chosen and ordered): compiled categories are then kept in the rule
+    base cache and read back by later runs."""
+
+    def __init__(self, rules: Iterable[Rule], cache_key: str | None = None):
+        self.cache_key = cache_key
         self._rules: dict[str, list[Rule]] = {}
         for rule in rules:       # the given order is kept within each category
             for category in sorted(rule.applies_to.categories):
@@ -180,7 +185,18 @@ class CompiledRuleSet:
         """The compiled rules of ``category`` (None when no rule applies to it)."""
         done = self._compiled.get(category)
         if done is None and category in self._rules:
-            done = self._compiled[category] = _compile_category(category, self._rules[category])
+            done = self._compiled[category] = self._compile(category)
+        return done
+
+    def _compile(self, category: str) -> CompiledCategory:
+        if self.cache_key is None:
+            return _compile_category(category, self._rules[category])
+        from . import rulebase_cache
+        kept = rulebase_cache.get_compiled(self.cache_key, category)
+        if isinstance(kept, CompiledCategory) and kept.category == category:
+            return kept
+        done = _compile_category(category, self._rules[category])
+        rulebase_cache.put_compiled(self.cache_key, category, done)
         return done
 
     def engine_rules(self) -> list[EngineRule]:
@@ -281,7 +297,7 @@ def _condition(leaves: tuple[Leaf, ...], compiled: CompiledCategory) -> dict:
     return {"$and": parts}
 
 
-def compile_rules(rules: Iterable[Rule]) -> CompiledRuleSet:
+def compile_rules(rules: Iterable[Rule], cache_key: str | None = None) -> CompiledRuleSet:
     """Engine rules for ``rules``, per item category (compiled when first asked for)."""
-    return CompiledRuleSet(rules)
+    return CompiledRuleSet(rules, cache_key)
 

@@ -49,7 +49,9 @@ class Evaluator:
         self.rb = rb
         # In precedence order: a rule's "fails" rulesets then hold the rules
         # that precede it, which are the ones a decision asks about.
-        self.compiled = compile_rules(sorted(rb.active_rules, key=precedence))
+        key = getattr(rb, "cache_key", None)      # None for rule bases made in memory
+        self.compiled = compile_rules(sorted(rb.active_rules, key=precedence),
+                                      key and key + ":active rules by precedence")
         self.engine = Engine(self.compiled)
         self._by_category = rules_by_category(rb)
         self._surgeries = surgery.surgery_categories(rb)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from . import regex_safety, rulebase_cache, schemas
@@ -57,11 +58,12 @@ def load_rulebase(rules_dir: str | Path | None = None, guidelines_dir: str | Pat
     files = _files(rules_dir, guidelines_dir)
     key = rulebase_cache.key(fingerprint(files), rules_dir, guidelines_dir)
     rb = rulebase_cache.get(key)
-    if isinstance(rb, RuleBase):
+    if isinstance(rb, RuleBase) and rb.cache_key == key:
         return rb
     rb, errors = _read(rules_dir, guidelines_dir, files)
     if errors:
         raise InputErrors(errors)
+    rb = replace(rb, cache_key=key)
     rulebase_cache.put(key, rb)
     return rb
 

@@ -253,6 +253,9 @@ class RuleBase:
     fact_patterns_file: str | None = None
     rule_index: dict[str, Rule] = field(default_factory=dict)
     not_addressed: tuple[NotAddressed, ...] = ()
+    #: The rule base cache's key of the files this was loaded from (rulebase_cache.key),
+    #: None for a rule base made in memory: what else may be cached for it hangs on this.
+    cache_key: str | None = None
 
     def declared_not_addressed(self, category: str | None, body_region: str) -> NotAddressed | None:
         """The declaration that leaves items of this category and region not addressed on purpose, if any

@@ -26,6 +26,11 @@ machine, for every command. The cache has two levels, each pickled:
   pattern file, the guideline files and folders it names): an entry whose
   digest is not that of the files now is not used.
 
+- **compiled item categories** (``*.compiled``): the engine rules the
+  evaluator compiles for one item category of a cached rule base (6 ms per
+  category of 100 rules; 1.7 ms to read back), under that rule base's key and
+  the category, written when a category is first compiled.
+
 Any edit to a file or to the code makes a new key, and the old entry is never
 read again. Problems are never cached: a rule base or a file with one is
 checked anew each time.
@@ -59,6 +64,7 @@ KEEP_DOCUMENTS = 512
 _SUFFIX = ".rulebase"
 _DOCUMENT_SUFFIX = ".document"
 _PATTERNS_SUFFIX = ".patterns"
+_COMPILED_SUFFIX = ".compiled"
 
 
 def folder() -> Path | None:
@@ -158,6 +164,21 @@ def put_patterns(path: str, digest: str, patterns) -> None:
     """Keep the compiled fact patterns of ``path``, made from files whose digest is ``digest``."""
     if _write(_patterns_key(path) + _PATTERNS_SUFFIX, (digest, patterns)):
         _prune(_PATTERNS_SUFFIX, KEEP)
+
+
+def _compiled_name(entry_key: str, category: str) -> str:
+    return hashlib.sha256(f"{entry_key}\0{category}".encode("utf-8", "surrogateescape")).hexdigest() + _COMPILED_SUFFIX
+
+
+def get_compiled(entry_key: str, category: str):
+    """The engine rules of one item category compiled for the rule base cached under
+    ``entry_key`` (see Evaluator), or None."""
+    return _read(_compiled_name(entry_key, category))
+
+
+def put_compiled(entry_key: str, category: str, compiled) -> None:
+    if _write(_compiled_name(entry_key, category), compiled):
+        _prune(_COMPILED_SUFFIX, KEEP_DOCUMENTS)
 
 
 def _read(name: str):

@@ -296,3 +296,64 @@ def test_no_patterns_entry_when_the_cache_is_off(tmp_path, rules_copy, monkeypat
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     _load_patterns(str(rules_copy[0] / "fact_patterns.yaml"))
     assert not (tmp_path / "xdg").exists()
+
+
+# --- compiled item categories ------------------------------------------------------------
+
+def _compiled_entries(folder):
+    return sorted(folder.glob("*.compiled")) if folder.exists() else []
+
+
+def _drafts(evaluator, rb):
+    from imr_rules.cases import parse_case_text
+    case = parse_case_text("case_id: c\nitems:\n  - name: Lumbar rehabilitation kit\n  - name: Home exercise kit\n"
+                           "facts: {equipment_need_documented: false}\n", "c.yaml", rb)
+    return evaluator.evaluate_json(case)
+
+
+def test_compiled_categories_come_from_the_cache(cache, rules_copy, monkeypatch):
+    import imr_rules.compiler as compiler
+    from imr_rules.evaluate import Evaluator
+    rules, guidelines = rules_copy
+    rb = load_rulebase(rules, guidelines)
+    first = _drafts(Evaluator(rb), rb)
+    assert len(_compiled_entries(cache)) >= 1
+    monkeypatch.setattr(compiler, "_compile_category", lambda *a: pytest.fail("compiled again"))
+    rb = load_rulebase(rules, guidelines)
+    assert _drafts(Evaluator(rb), rb) == first
+
+
+def test_an_edited_rule_base_compiles_its_categories_again(cache, rules_copy):
+    from imr_rules.evaluate import Evaluator
+    rules, guidelines = rules_copy
+    rb = load_rulebase(rules, guidelines)
+    _drafts(Evaluator(rb), rb)
+    before = set(_compiled_entries(cache))
+    path = rules / "odg-low-back-exercise.yaml"
+    path.write_text(path.read_text() + "\n# an edit\n")
+    rb = load_rulebase(rules, guidelines)
+    _drafts(Evaluator(rb), rb)
+    assert set(_compiled_entries(cache)) - before     # new entries, under the new rule base's key
+
+
+def test_rule_bases_made_in_memory_or_with_the_cache_off_keep_no_compiled_rules(cache, rules_copy, monkeypatch):
+    from dataclasses import replace
+    from imr_rules.evaluate import Evaluator
+    rules, guidelines = rules_copy
+    rb = replace(load_rulebase(rules, guidelines), cache_key=None)
+    _drafts(Evaluator(rb), rb)
+    assert _compiled_entries(cache) == []
+    monkeypatch.setenv(rulebase_cache.ENV, "off")
+    rb = load_rulebase(rules, guidelines)
+    _drafts(Evaluator(rb), rb)
+    assert _compiled_entries(cache) == []
+
+
+def test_a_broken_compiled_entry_is_compiled_again(cache, rules_copy):
+    from imr_rules.evaluate import Evaluator
+    rules, guidelines = rules_copy
+    rb = load_rulebase(rules, guidelines)
+    first = _drafts(Evaluator(rb), rb)
+    for entry in _compiled_entries(cache):
+        entry.write_bytes(pickle.dumps("not compiled rules"))
+    assert _drafts(Evaluator(rb), rb) == first
