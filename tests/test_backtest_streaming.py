@@ -46,7 +46,13 @@ def test_streamed_reports_are_the_documents_reports(tmp_path):
     doc = report.document
     plain = {"summary": {**doc["summary"], "notes": list(doc["summary"]["notes"])}, "items": list(doc["items"])}
     streamed = "".join(reports.to_json(doc))
-    assert streamed == json.dumps(plain, ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(streamed) == plain
+    # The summary indented, then one line per item, in the document's order.
+    lines = streamed.splitlines()
+    assert lines[:2] == ["{", '  "summary": {'] and lines[-2:] == ["  ]", "}"]
+    start = lines.index('  "items": [') + 1
+    assert [json.loads(line.strip().rstrip(",")) for line in lines[start:-2]] == plain["items"]
+    assert len(plain["items"]) > 1 and streamed.endswith("\n")
     junit = "".join(reports.to_junit(doc))
     tree = ET.fromstring(junit.split("\n", 1)[1])
     # One case per item, and one per file that could not be used (the fixture rule base

@@ -21,9 +21,24 @@ COLUMN_LABEL = {"upheld": "upheld", "overturned": "overturned", "insufficient_in
 
 
 def to_json(doc: dict) -> Iterator[str]:
-    """The document as JSON (two-space indent), in pieces: the items are read as they are written."""
-    yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(doc)
-    yield "\n"
+    """The document as JSON, in pieces: the items are read as they are written.
+
+    The summary is indented by two spaces; each item is one line. json writes an
+    indented document in pure Python, about 0.1 s per 1,000 letters at the end of a
+    run, and a line per item is what a reader greps and a diff compares anyway."""
+    yield "{"
+    for n, (key, value) in enumerate(doc.items()):
+        yield ("\n  " if n == 0 else ",\n  ") + json.dumps(key, ensure_ascii=False) + ": "
+        if key == "items":
+            empty = True
+            for item in value:
+                yield ("[\n    " if empty else ",\n    ") + json.dumps(item, ensure_ascii=False)
+                empty = False
+            yield "[]" if empty else "\n  ]"
+        else:
+            # JSON text holds no raw line breaks inside strings: every one is layout.
+            yield json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    yield "\n}\n" if doc else "}\n"
 
 
 # --- shared phrases -----------------------------------------------------------
