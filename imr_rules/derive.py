@@ -225,7 +225,9 @@ def medication_class_in_item_name(name: str) -> str | None:
 
 
 # Other medications by drug class, each its own fact: true when the name names a drug
-# of the class, None otherwise (a name that does not say so does not show it is not).
+# of the class; false when it names a drug of another class these facts (or
+# ``medication_class``) know, so that a laxative's draft does not ask whether it is a
+# benzodiazepine; None otherwise (a name that does not say so does not show it is not).
 # They are not values of ``medication_class``: the guideline text the letters quote
 # for these classes states criteria that deny, and for antidepressants one that
 # approves, but not the both ways a closed list of classes would have to decide.
@@ -247,21 +249,34 @@ _ANTIDEPRESSANT = _words("amitriptyline", "elavil", "nortriptyline", "pamelor", 
                          "savella")
 
 
+_CLASSES = {"compounded": _COMPOUNDED, "benzodiazepine": _BENZODIAZEPINE, "antidepressant": _ANTIDEPRESSANT,
+            "laxative": _LAXATIVE}
+
+
+def _drug_class(name: str, own: str) -> bool | None:
+    if _CLASSES[own].search(name):
+        return True
+    if any(pattern.search(name) for cls, pattern in _CLASSES.items() if cls != own):
+        return False
+    return None
+
+
 def compounded_medication_in_item_name(name: str) -> bool | None:
-    """True when the request names a compounded medication ("Fanatrex 25mg/ml oral
-    suspension", "Dicopanol (unknown quantity)"); None otherwise."""
-    return True if _COMPOUNDED.search(name) else None
+    """Whether the request names a compounded medication ("Fanatrex 25mg/ml oral
+    suspension", "Dicopanol (unknown quantity)"); None when the name does not tell."""
+    return _drug_class(name, "compounded")
 
 
 def benzodiazepine_in_item_name(name: str) -> bool | None:
-    """True when the request names a benzodiazepine ("Diazepam 5mg #10", "Xanax 0.5mg"); None otherwise."""
-    return True if _BENZODIAZEPINE.search(name) else None
+    """Whether the request names a benzodiazepine ("Diazepam 5mg #10", "Xanax 0.5mg");
+    None when the name does not tell."""
+    return _drug_class(name, "benzodiazepine")
 
 
 def antidepressant_in_item_name(name: str) -> bool | None:
-    """True when the request names a tricyclic or SNRI antidepressant ("Venlafaxine HCL ER
-    37.5mg #90", "Cymbalta 30mg"); None otherwise."""
-    return True if _ANTIDEPRESSANT.search(name) else None
+    """Whether the request names a tricyclic or SNRI antidepressant ("Venlafaxine HCL ER
+    37.5mg #90", "Cymbalta 30mg"); None when the name does not tell."""
+    return _drug_class(name, "antidepressant")
 
 
 #: Derivations a fact of the catalog may name in ``derived_from``.
