@@ -224,6 +224,61 @@ def medication_class_in_item_name(name: str) -> str | None:
     return "laxative" if _LAXATIVE.search(name) else None
 
 
+# Other medications by drug class, each its own fact: true when the name names a drug
+# of the class; false when it names a drug of another class these facts (or
+# ``medication_class``) know, so that a laxative's draft does not ask whether it is a
+# benzodiazepine; None otherwise (a name that does not say so does not show it is not).
+# They are not values of ``medication_class``: the guideline text the letters quote
+# for these classes states criteria that deny, and for antidepressants one that
+# approves, but not the both ways a closed list of classes would have to decide.
+
+# Compounded oral medication kits (oral suspensions compounded from a drug sold as
+# tablets: Fanatrex gabapentin, Dicopanol diphenhydramine, Deprizine ranitidine,
+# Tabradol cyclobenzaprine, Synapryn tramadol, Ketophene ketoprofen), which the letters
+# judge under MTUS "Compound drugs"; and a request that calls itself compounded.
+_COMPOUNDED = _words("fanatrex", "dicopanol", "deprizine", "tabradol", "synapryn", "ketophene",
+                     "compound(?:ed)?", "compounding")
+_BENZODIAZEPINE = _words("benzodiazepines?", "diazepam", "valium", "alprazolam", "xanax", "clonazepam", "klonopin",
+                         "lorazepam", "ativan", "temazepam", "restoril", "chlordiazepoxide", "librium", "clorazepate",
+                         "tranxene", "oxazepam", "triazolam", "halcion", "estazolam", "flurazepam")
+# Antidepressants for chronic pain: the tricyclics and the SNRIs. Bupropion, the SSRIs
+# and trazodone are left out: the MTUS treats them apart (no letter quotes that text),
+# so the class statement the letters quote must not decide them.
+_ANTIDEPRESSANT = _words("amitriptyline", "elavil", "nortriptyline", "pamelor", "desipramine", "norpramin",
+                         "imipramine", "tofranil", "duloxetine", "cymbalta", "venlafaxine", "effexor", "milnacipran",
+                         "savella")
+
+
+_CLASSES = {"compounded": _COMPOUNDED, "benzodiazepine": _BENZODIAZEPINE, "antidepressant": _ANTIDEPRESSANT,
+            "laxative": _LAXATIVE}
+
+
+def _drug_class(name: str, own: str) -> bool | None:
+    if _CLASSES[own].search(name):
+        return True
+    if any(pattern.search(name) for cls, pattern in _CLASSES.items() if cls != own):
+        return False
+    return None
+
+
+def compounded_medication_in_item_name(name: str) -> bool | None:
+    """Whether the request names a compounded medication ("Fanatrex 25mg/ml oral
+    suspension", "Dicopanol (unknown quantity)"); None when the name does not tell."""
+    return _drug_class(name, "compounded")
+
+
+def benzodiazepine_in_item_name(name: str) -> bool | None:
+    """Whether the request names a benzodiazepine ("Diazepam 5mg #10", "Xanax 0.5mg");
+    None when the name does not tell."""
+    return _drug_class(name, "benzodiazepine")
+
+
+def antidepressant_in_item_name(name: str) -> bool | None:
+    """Whether the request names a tricyclic or SNRI antidepressant ("Venlafaxine HCL ER
+    37.5mg #90", "Cymbalta 30mg"); None when the name does not tell."""
+    return _drug_class(name, "antidepressant")
+
+
 #: Derivations a fact of the catalog may name in ``derived_from``.
 DERIVATIONS: dict[str, Callable[[str], object]] = {
     "visits_in_item_name": visits_in_item_name,
@@ -236,6 +291,9 @@ DERIVATIONS: dict[str, Callable[[str], object]] = {
     "topical_non_patch_lidocaine_in_item_name": topical_non_patch_lidocaine_in_item_name,
     "topical_agent_class_in_item_name": topical_agent_class_in_item_name,
     "medication_class_in_item_name": medication_class_in_item_name,
+    "compounded_medication_in_item_name": compounded_medication_in_item_name,
+    "benzodiazepine_in_item_name": benzodiazepine_in_item_name,
+    "antidepressant_in_item_name": antidepressant_in_item_name,
 }
 
 
