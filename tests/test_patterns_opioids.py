@@ -1,0 +1,101 @@
+"""Opioid and TENS findings (rules/fact_patterns.yaml) on paraphrases.
+
+The opioid rules (rules/medication-opioids.yaml) need the "four A's": pain
+relief, function, monitoring for aberrant behavior (and side effects); the
+electrical-stimulation rules (rules/therapy-electrical-stimulation.yaml) need
+a program of functional restoration the stimulation is used with. These
+tables say those findings the ways reviewers phrase them beyond the wordings
+the first patterns were written from: the four A's named as such, pain
+measured with and without the medication, drug screens without "urine",
+functional improvement as the guideline defines it (ADLs, work restrictions),
+stimulation used "in conjunction with" or "as part of" a program. None of
+the sentences is copied from a letter; each table has negations and guideline
+text that must give nothing. They read the SHIPPED patterns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from imr_rules.letters import load_fact_patterns, normalize
+from imr_rules.letters.findings import item_findings
+
+pytestmark = pytest.mark.shipped
+
+ROOT = Path(__file__).resolve().parents[1]
+PATTERNS = load_fact_patterns(ROOT / "rules" / "fact_patterns.yaml")
+
+RELIEF = "medication_pain_relief_documented"
+FUNCTION = "medication_functional_improvement_documented"
+MONITOR = "opioid_aberrant_behavior_monitoring_documented"
+PROGRAM = "rehabilitation_program_documented"
+
+
+def read_in_case(sentence: str) -> dict:
+    """The facts the sentence gives as a finding, after guideline text and "In this case"."""
+    text = normalize("The guidelines recommend opioids for chronic pain with documented benefit. "
+                     "In this case the provider requested a refill. " + sentence)
+    return {k: f.value for k, f in item_findings(text, (0, len(text)), PATTERNS).items()}
+
+
+# (sentence, {fact: value}): every fact named must be read with that value.
+FINDINGS = [
+    # The four A's named as such: all of analgesia, activity and aberrant behavior.
+    ("There is no documentation of the 4 A's.", {RELIEF: False, FUNCTION: False, MONITOR: False}),
+    ("The four A's of ongoing opioid management were not documented.",
+     {RELIEF: False, FUNCTION: False, MONITOR: False}),
+    ("The treating physician did not document the \"4 A's\" at the last visits.",
+     {RELIEF: False, FUNCTION: False, MONITOR: False}),
+    ("The provider documented the four A's at each visit.", {RELIEF: True, FUNCTION: True, MONITOR: True}),
+    # Pain measured on and off the medication.
+    ("The records lack pain scores with and without the medication.", {RELIEF: False}),
+    ("There is no documentation of pain levels before and after taking the medication.", {RELIEF: False}),
+    ("Pain was rated 8/10 without medications and 4/10 with medications.", {RELIEF: True}),
+    ("The notes record VAS scores with and without the opioid at each visit.", {RELIEF: True}),
+    # Monitoring without the word "urine".
+    ("There is no recent drug screen in the records.", {MONITOR: False}),
+    ("A toxicology screen was not submitted.", {MONITOR: False}),
+    ("No pill counts were documented.", {MONITOR: False}),
+    ("The patient's urine toxicology was consistent with the prescribed medications.", {MONITOR: True}),
+    ("A random drug test performed in December was negative for illicit substances.", {MONITOR: True}),
+    # Function as the guideline defines it.
+    ("There is no documentation of increased function with the medication.", {FUNCTION: False}),
+    ("The notes do not show a reduction in work restrictions with this regimen.", {FUNCTION: False}),
+    ("The patient reported improved ability to perform activities of daily living with the medication.",
+     {FUNCTION: True}),
+    ("The physician documented increased function, with longer walking tolerance on the medication.",
+     {FUNCTION: True}),
+    # Stimulation used with a program.
+    ("There is no documentation that the TENS unit will be used in conjunction with a functional "
+     "restoration program.", {PROGRAM: False}),
+    ("The unit will be used as part of a home exercise program.", {PROGRAM: True}),
+    ("The stimulation is to be used along with her ongoing physical therapy.", {PROGRAM: True}),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", FINDINGS, ids=[s[:50] for s, _ in FINDINGS])
+def test_finding_is_read(sentence, expected):
+    found = read_in_case(sentence)
+    assert {k: found.get(k) for k in expected} == expected, found
+
+
+# Guideline text, hypotheses and sentences about something else: none of the four facts.
+NOTHING = [
+    "The guidelines require documentation of the four A's at each visit.",
+    "Documentation of the 4 A's is a critical component of ongoing opioid management.",
+    "The provider should document pain scores with and without medications.",
+    "A one-month trial is recommended in conjunction with a functional restoration program.",
+    "If a drug screen is inconsistent, the provider should consider a referral.",
+    "The patient was involved in a motor vehicle accident on the way to work.",
+    "The drug was prescribed by another physician.",
+    "Pain was rated 8/10 on the last visit.",
+    "The patient has an increased risk of falls.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOTHING, ids=[s[:50] for s in NOTHING])
+def test_no_finding(sentence):
+    found = read_in_case(sentence)
+    assert not {k: v for k, v in found.items() if k in (RELIEF, FUNCTION, MONITOR, PROGRAM)}, found
