@@ -92,6 +92,12 @@ NOTHING = [
     "The drug was prescribed by another physician.",
     "Pain was rated 8/10 on the last visit.",
     "The patient has an increased risk of falls.",
+    # Inadequate relief is as often why the medication is requested as what it
+    # achieved: nothing, and never documented relief.
+    "The patient reports inadequate pain relief with the current medications.",
+    "She reported minimal relief of pain at the time of the request.",
+    # The reviewer weighing a course of action, not a finding.
+    "It would not be appropriate to deny better pain control for these acute fractures.",
 ]
 
 
