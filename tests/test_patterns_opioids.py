@@ -31,6 +31,7 @@ RELIEF = "medication_pain_relief_documented"
 FUNCTION = "medication_functional_improvement_documented"
 MONITOR = "opioid_aberrant_behavior_monitoring_documented"
 PROGRAM = "rehabilitation_program_documented"
+PRIOR_BENEFIT = "prior_therapy_functional_improvement_documented"
 
 
 def read_in_case(sentence: str) -> dict:
@@ -72,6 +73,15 @@ FINDINGS = [
      "restoration program.", {PROGRAM: False}),
     ("The unit will be used as part of a home exercise program.", {PROGRAM: True}),
     ("The stimulation is to be used along with her ongoing physical therapy.", {PROGRAM: True}),
+    ("There is no evidence of an ongoing home exercise program.", {PROGRAM: False}),
+    ("The patient continues a home exercise program.", {PROGRAM: True}),
+    ("He has an established home stretching routine.", {PROGRAM: True}),
+    # The stimulation already used, and pain measured as it changed.
+    ("The patient reported that the TENS unit was helpful.", {PRIOR_BENEFIT: True}),
+    ("The records do not say whether the stimulation was effective.", {PRIOR_BENEFIT: False}),
+    ("The patient reports pain decreased from 8/10 to 5/10 with the medication.", {RELIEF: True}),
+    ("There is no documentation that her pain was reduced by any measurable amount with the opioid.",
+     {RELIEF: False}),
 ]
 
 
@@ -92,6 +102,8 @@ NOTHING = [
     "The drug was prescribed by another physician.",
     "Pain was rated 8/10 on the last visit.",
     "The patient has an increased risk of falls.",
+    "A TENS unit is effective for some patients with neuropathic pain.",
+    "The pain radiates from the low back to the left foot.",
     # Inadequate relief is as often why the medication is requested as what it
     # achieved: nothing, and never documented relief.
     "The patient reports inadequate pain relief with the current medications.",
@@ -104,4 +116,4 @@ NOTHING = [
 @pytest.mark.parametrize("sentence", NOTHING, ids=[s[:50] for s in NOTHING])
 def test_no_finding(sentence):
     found = read_in_case(sentence)
-    assert not {k: v for k, v in found.items() if k in (RELIEF, FUNCTION, MONITOR, PROGRAM)}, found
+    assert not {k: v for k, v in found.items() if k in (RELIEF, FUNCTION, MONITOR, PROGRAM, PRIOR_BENEFIT)}, found
