@@ -10,28 +10,16 @@ that must never give one.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from imr_rules.letters import load_fact_patterns, normalize
-from imr_rules.letters.findings import item_findings
+from test_letters_patterns import read     # the shipped patterns, read like a letter's rationale
 
 pytestmark = pytest.mark.shipped
-
-ROOT = Path(__file__).resolve().parents[1]
-PATTERNS = load_fact_patterns(ROOT / "rules" / "fact_patterns.yaml")
 
 RED, NEURO, SYMPTOMS, CARE, SURGERY, WHY, LESION, FILMS = (
     "red_flags_documented", "neurologic_deficit_documented", "neurologic_symptoms_documented",
     "conservative_care_failed", "surgery_considered", "study_rationale_documented",
     "specific_exam_findings_documented", "plain_radiographs_documented")
-
-
-def read(rationale: str) -> dict:
-    """Facts of a rationale (as normalized text), {fact: value}."""
-    text = normalize(rationale)
-    return {k: f.value for k, f in item_findings(text, (0, len(text)), PATTERNS).items()}
 
 
 def read_in_case(sentence: str) -> dict:

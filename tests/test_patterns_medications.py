@@ -9,17 +9,11 @@ text that must never give a fact. They read the SHIPPED patterns.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from imr_rules.letters import load_fact_patterns, normalize
-from imr_rules.letters.findings import item_findings
+from test_letters_patterns import read     # the shipped patterns, read like a letter's rationale
 
 pytestmark = pytest.mark.shipped
-
-ROOT = Path(__file__).resolve().parents[1]
-PATTERNS = load_fact_patterns(ROOT / "rules" / "fact_patterns.yaml")
 
 RELIEF = "medication_pain_relief_documented"
 FUNCTION = "medication_functional_improvement_documented"
@@ -37,11 +31,6 @@ ORAL = "topical_over_oral_rationale_documented"
 ON_OPIOID = "opioid_therapy_documented"
 MEDICATION_FACTS = (RELIEF, FUNCTION, MONITOR, ADVERSE, SPASM, SHORT_MR, NEURO, SHORT_NSAID, INITIAL, GI,
                     ON_NSAID, FIRST_LINE, ORAL, ON_OPIOID)
-
-
-def read(rationale: str) -> dict:
-    text = normalize(rationale)
-    return {k: f.value for k, f in item_findings(text, (0, len(text)), PATTERNS).items()}
 
 
 def read_in_case(sentence: str) -> dict:

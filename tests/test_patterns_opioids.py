@@ -15,17 +15,11 @@ text that must give nothing. They read the SHIPPED patterns.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from imr_rules.letters import load_fact_patterns, normalize
-from imr_rules.letters.findings import item_findings
+from test_letters_patterns import read     # the shipped patterns, read like a letter's rationale
 
 pytestmark = pytest.mark.shipped
-
-ROOT = Path(__file__).resolve().parents[1]
-PATTERNS = load_fact_patterns(ROOT / "rules" / "fact_patterns.yaml")
 
 RELIEF = "medication_pain_relief_documented"
 FUNCTION = "medication_functional_improvement_documented"
@@ -36,9 +30,8 @@ PRIOR_BENEFIT = "prior_therapy_functional_improvement_documented"
 
 def read_in_case(sentence: str) -> dict:
     """The facts the sentence gives as a finding, after guideline text and "In this case"."""
-    text = normalize("The guidelines recommend opioids for chronic pain with documented benefit. "
-                     "In this case the provider requested a refill. " + sentence)
-    return {k: f.value for k, f in item_findings(text, (0, len(text)), PATTERNS).items()}
+    return read("The guidelines recommend opioids for chronic pain with documented benefit. "
+                "In this case the provider requested a refill. " + sentence)
 
 
 # (sentence, {fact: value}): every fact named must be read with that value.

@@ -9,31 +9,25 @@ that must never give a fact. They read the SHIPPED patterns.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from imr_rules.letters import load_fact_patterns, normalize
-from imr_rules.letters.findings import item_findings
+from test_letters_patterns import read     # the shipped patterns, read like a letter's rationale
 
 pytestmark = pytest.mark.shipped
-
-ROOT = Path(__file__).resolve().parents[1]
-PATTERNS = load_fact_patterns(ROOT / "rules" / "fact_patterns.yaml")
 
 LONG_TERM = "benzodiazepine_long_term_use_documented"
 SOLID = "oral_solid_form_unsuitable_documented"
 FACTS = (LONG_TERM, SOLID)
 
 
-def read(rationale: str) -> dict:
-    text = normalize(rationale)
-    return {k: f.value for k, f in item_findings(text, (0, len(text)), PATTERNS).items() if k in FACTS}
+def read_topic(rationale: str) -> dict:
+    """This topic's facts of a rationale."""
+    return {k: v for k, v in read(rationale).items() if k in FACTS}
 
 
 def read_in_case(sentence: str) -> dict:
     """The sentence as a finding, after guideline text and "In this case"."""
-    return read("The guidelines recommend medications for chronic pain with documented benefit. "
+    return read_topic("The guidelines recommend medications for chronic pain with documented benefit. "
                 "In this case the provider requested a refill. " + sentence)
 
 
@@ -96,7 +90,7 @@ def test_guideline_voice_gives_no_fact(sentence):
 
 def test_the_quoted_benzodiazepine_excerpt_is_not_a_finding():
     # The MTUS text the rules cite, as a letter quotes it, before the finding.
-    facts = read('The MTUS states that benzodiazepines are "not recommended for long-term use because '
+    facts = read_topic('The MTUS states that benzodiazepines are "not recommended for long-term use because '
                  'long-term efficacy is unproven and there is a risk of dependence. Most guidelines limit '
                  'use to 4 weeks." In this case, the patient has taken Xanax for three years.')
     assert facts == {LONG_TERM: True}
