@@ -186,13 +186,14 @@ def test_deeply_nested_conditions_compile_and_agree():
 
 @pytest.mark.timeout(300, method="thread")
 def test_more_engine_rules_than_one_ruleset_takes():
-    """The engine hangs on a ruleset of over 512 rules and fails an assert that
-    matches over 65 of them: rules are split across rulesets. Here hundreds of
-    engine rules match one item."""
+    """The engine hangs on a ruleset of over 512 rules: rules are split across rulesets
+    of at most WIDE_SIZE. Here hundreds of engine rules match one item."""
+    from imr_rules.engine import WIDE_SIZE
     rule_list = [_rule(i, Any_((Comparison("n1", "==", i), Comparison("b1", "==", bool(i % 2)))))
-                 for i in range(200)]         # 200 rules x 2 holds alternatives = 400 engine rules
+                 for i in range(300)]         # 300 rules x 2 holds alternatives = 600 engine rules
     engine = Engine(compile_rules(rule_list))
-    assert engine.rulesets("kit") >= 7
+    wide = engine._category("kit").holds
+    assert len(wide) == 2 and all(len(w.rule_ids) < WIDE_SIZE for w in wide)
     _check_against_kleene(rule_list, SAMPLES + [("kit", "lumbar", {"n1": 7, "b1": True})])
 
 
@@ -266,3 +267,20 @@ def test_categories_reading_more_facts_than_an_engine_fact_holds():
     samples = [(c, r, {k: v for k, v in f.items() if v is not None}) for c, r, f in samples]
     _check_against_kleene(rule_list, samples)
     assert engine.rulesets("kit") >= 2
+
+
+@pytest.mark.timeout(300, method="thread")
+def test_an_item_that_overflows_a_wide_ruleset_gets_every_firing():
+    """A category's "holds" rules share one wide ruleset; an item for which more than
+    64 rules with different comparisons hold overflows durable's alpha-node stack
+    (error 303) and is asserted into narrow rulesets instead, with the same answer."""
+    rule_list = [_rule(i, Comparison("n1", ">=", i)) for i in range(150)]
+    engine = Engine(compile_rules(rule_list))
+    wide = engine._category("kit").holds
+    assert len(wide) == 1 and len(wide[0].rule_ids) == 150      # one ruleset holds every rule
+    samples = [("kit", "lumbar", {"n1": n}) for n in (3, 60, 149, 1000, 5)]
+    _check_against_kleene(rule_list, samples)
+    for category, region, facts in samples:
+        holds, _ = engine.outcomes(category, region, facts)
+        assert holds == {f"r{i}" for i in range(150) if facts["n1"] >= i}
+    assert wide[0].overflows == 2        # n1 = 149 and 1000; the narrow rulesets answered them
