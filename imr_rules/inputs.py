@@ -47,9 +47,15 @@ def read_stdin() -> str:
 
 def jsonl_cases(paths: list[str], rb: RuleBase) -> Iterator[tuple[str, int, Case | InputError]]:
     """(source, line number, case or error) for every non-blank line of the inputs."""
+    for source, n, raw in jsonl_records(paths):
+        yield source, n, raw if isinstance(raw, InputError) else jsonl_case(raw, source, n, rb)
+
+
+def jsonl_records(paths: list[str]) -> Iterator[tuple[str, int, bytes | InputError]]:
+    """(source, line number, the line's bytes or why it cannot be read) for every non-blank line."""
     for path in paths:
         if path == "-":
-            yield from _lines(sys.stdin.buffer, "<stdin>", rb)
+            yield from _lines(sys.stdin.buffer, "<stdin>")
             continue
         try:
             stream = open(path, "rb")
@@ -57,10 +63,19 @@ def jsonl_cases(paths: list[str], rb: RuleBase) -> Iterator[tuple[str, int, Case
             yield printable(path), 0, InputError(f"cannot read: {exc.strerror}", path)
             continue
         with stream:
-            yield from _lines(stream, printable(path), rb)
+            yield from _lines(stream, printable(path))
 
 
-def _lines(stream, source: str, rb: RuleBase):
+def jsonl_case(raw: bytes, source: str, n: int, rb: RuleBase) -> Case | InputError:
+    """One line's case, or what is wrong with it."""
+    try:
+        return parse_case_json_line(decode_text(raw, source, "line"), source, n, rb)
+    except InputError as exc:
+        exc.line = n
+        return exc
+
+
+def _lines(stream, source: str):
     # readline with a bound: a line (a case) is held to the size limit of a
     # case file, and a longer one is skipped, not read into memory.
     for n, raw in enumerate(iter(lambda: stream.readline(MAX_FILE_BYTES + 1), b""), 1):
@@ -70,11 +85,5 @@ def _lines(stream, source: str, rb: RuleBase):
             yield source, n, InputError(f"line is over the {MAX_FILE_BYTES}-byte limit of one case", source, n,
                                         hint="one line holds one case; split what is on it")
             continue
-        if not raw.strip():
-            continue
-        try:
-            text = decode_text(raw, source, "line")
-            yield source, n, parse_case_json_line(text, source, n, rb)
-        except InputError as exc:
-            exc.line = n
-            yield source, n, exc
+        if raw.strip():
+            yield source, n, raw

@@ -27,6 +27,9 @@ def evaluate(
     guidelines: Guidelines = None,
     jsonl: Annotated[bool, typer.Option(
         "--jsonl", help="One JSON case per input line; one JSON result per output line.")] = False,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=1, help="With --jsonl: worker processes (1: in this process). "
+                                    "The output is the same for any number.")] = 1,
 ):
     """Draft a decision for every requested item of each case."""
     from ..evaluate import Evaluator
@@ -35,7 +38,9 @@ def evaluate(
     rb = load(rules, guidelines)
     evaluator = Evaluator(rb)
     if jsonl:
-        raise typer.Exit(_evaluate_lines(cases, rb, evaluator))
+        raise typer.Exit(_evaluate_lines(cases, rb, evaluator, jobs))
+    if jobs != 1:
+        raise InputError("--jobs works with --jsonl only", hint="add --jsonl, or leave --jobs out")
     # Every case is read and validated before anything is printed, so a bad
     # file never leaves partial results on stdout.
     results = [evaluator.evaluate(load_any(c, rb)) for c in cases]
@@ -45,24 +50,21 @@ def evaluate(
         emit("\n".join(RENDERERS[fmt.value](r) for r in results), nl=False)
 
 
-def _evaluate_lines(paths: list[str], rb, evaluator) -> int:
+def _evaluate_lines(paths: list[str], rb, evaluator, jobs: int) -> int:
     """``evaluate --jsonl``: a result or an error record per line; the exit code."""
-    from ..inputs import jsonl_cases
-    from ..render import to_json
+    from ..bulk import evaluate_lines
     if sys.stdout is None:
         raise OutputError("standard output is closed")
-    from ..evaluate import bulk
     bad = 0
     out = sys.stdout
     try:
-        with bulk():
-            for source, line, case in jsonl_cases(paths, rb):
-                if isinstance(case, InputError):
-                    bad += 1
-                    typer.echo(str(case), err=True)
-                    out.write(to_json({"error": case.message, "source": source, "line": line}, None) + "\n")
-                else:
-                    out.write(evaluator.evaluate_json(case) + "\n")
+        # Workers load the folders this rule base came from, whatever their working directory.
+        folders = str(Path(rb.rules_dir).resolve()), str(Path(rb.guidelines_dir).resolve())
+        for line, error in evaluate_lines(paths, rb, evaluator, jobs, *folders):
+            if error is not None:
+                bad += 1
+                typer.echo(error, err=True)
+            out.write(line + "\n")
         out.flush()
     except OSError as exc:
         raise OutputError(exc.strerror or str(exc)) from None
