@@ -110,10 +110,19 @@ def _derived(rb: RuleBase, name: str, own: dict, case_facts: dict) -> dict:
     return out
 
 
+#: (fact type, value type) pairs whose value coerce() returns unchanged: bulk input
+#: is mostly these, and the lookup is cheaper than the call.
+_AS_IS = frozenset({("boolean", bool), ("number", int), ("string", str)})
+
+
 def _facts(doc: Document, path, raw: dict, rb: RuleBase, errors: list) -> dict[str, Any]:
     out = {}
+    catalog = rb.facts
     for key, value in raw.items():
-        fact = rb.facts.get(key)
+        fact = catalog.get(key)
+        if fact is not None and (fact.type, type(value)) in _AS_IS:
+            out[key] = value
+            continue
         if fact is None:
             errors.append(doc.error(f"unknown fact {key!r}", path + (key,),
                                     hint="use a fact id from the fact catalog (rules/facts.yaml)"

@@ -201,6 +201,8 @@ _POSITIONS: dict[int, tuple] = {}
 
 def _in_order(applicable: list[Rule], ids) -> list[Rule]:
     """The rules of ``applicable`` named in ``ids``, in its (precedence) order."""
+    if len(ids) * 4 >= len(applicable):     # a good share of them: one pass in order beats a sort
+        return [r for r in applicable if r.id in ids]
     found = _POSITIONS.get(id(applicable))
     if found is None or found[0] is not applicable:
         if len(_POSITIONS) > 4096:

@@ -112,14 +112,15 @@ class _Ruleset:
     def __init__(self, rules: list[EngineRule], attributes: frozenset[str] | None):
         _Ruleset._count += 1
         self.rule_ids = tuple(r.rule for r in rules)
-        # A firing's message starts with '{"<name>":': the quoted name leads to the rule id
+        # Engine rule names are indexes of one width: a firing's message starts with
+        # '{"<name>":', so message[2:6] is the name, which leads back to the rule id
         # (None for the sentinel).
-        self._by_name = {f'"r{i}"': r.rule for i, r in enumerate(rules)}
-        self._by_name['"_"'] = None
-        # Engine rule names are short indexes: a firing's message starts with
-        # '{"<name>":', and the name leads back to the rule id.
-        definition = {"_": {"all": [{"m": {"kind": KIND}}]}}
-        definition.update({f"r{i}": {"all": [{"m": r.condition}]} for i, r in enumerate(rules)})
+        if len(rules) >= 1000:
+            raise ValueError("a ruleset holds at most 999 engine rules (three-digit names)")
+        self._by_name = {f"r{i:03d}": r.rule for i, r in enumerate(rules)}
+        self._by_name["_000"] = None
+        definition = {"_000": {"all": [{"m": {"kind": KIND}}]}}
+        definition.update({f"r{i:03d}": {"all": [{"m": r.condition}]} for i, r in enumerate(rules)})
         self.attributes = attributes           # None: the category's whole engine fact
         # Created in durable on first use: a fails ruleset is only asserted into for the
         # rules a decision asks about, and a third of them never were in 10,000 items.
@@ -158,7 +159,7 @@ class _Ruleset:
             message = action[1] if action is not None else None
             by_name, complete = self._by_name, _rete.complete_and_start_action
             while message is not None:
-                rule_id = by_name[message[1:message.index(":")]]
+                rule_id = by_name[message[2:6]]
                 if rule_id is not None:
                     out.append(rule_id)
                 message = complete(handle, state)
@@ -306,10 +307,11 @@ class Query:
         compiled = category.compiled
         stated, reads, out, asked = self._facts, compiled.reads, set(), set()
         rule_ids = set(rule_ids)
+        known = {f for f, v in stated.items() if v is not None}
         for rule_id in rule_ids:
             if rule_id in holds or not compiled.applies[rule_id].matches(compiled.category, self._region):
                 continue
-            if all(stated.get(f) is not None for f in reads[rule_id]):
+            if reads[rule_id] <= known:
                 out.add(rule_id)        # every fact known and the rule does not hold: it is false
             else:
                 asked.update(category.fails_of.get(rule_id, ()))
