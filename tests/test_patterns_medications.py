@@ -123,6 +123,8 @@ CASES = {
         ("The physician has not documented failure of first-line medications.", False),
         ("The patient tried and failed gabapentin and amitriptyline.", True),
         ("Trials of first-line therapy have failed, as documented in the notes.", True),
+        ("There is no documentation of failed trials of first-line, non-opioid treatments.", False),
+        ("The records document failure of first-line, non-opioid treatments.", True),
     ],
     ORAL: [
         ("The records do not explain why a topical product is needed instead of an oral medication.", False),

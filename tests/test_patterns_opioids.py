@@ -110,3 +110,23 @@ NOTHING = [
 def test_no_finding(sentence):
     found = read_in_case(sentence)
     assert not {k: v for k, v in found.items() if k in (RELIEF, FUNCTION, MONITOR, PROGRAM, PRIOR_BENEFIT)}, found
+
+
+# A functional restoration program is a program the patient takes part in (or not): it says
+# nothing of the medication's effect on function.
+PROGRAM_NOT_FUNCTION = [
+    "The patient has not participated in a functional restoration program.",
+    "There is no functional restoration program documented.",
+    "A referral to a functional restoration program (FRP) is pending.",
+]
+
+
+@pytest.mark.parametrize("sentence", PROGRAM_NOT_FUNCTION, ids=[s[:50] for s in PROGRAM_NOT_FUNCTION])
+def test_a_functional_restoration_program_is_not_functional_improvement(sentence):
+    assert FUNCTION not in read_in_case(sentence)
+
+
+def test_functional_improvement_beside_a_program_is_still_read():
+    found = read_in_case("He completed a functional restoration program and reports "
+                         "functional improvement with the medication.")
+    assert found.get(FUNCTION) is True
