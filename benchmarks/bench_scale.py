@@ -8,7 +8,8 @@ alternating, so the ratios hold on a busy machine. Figures are medians.
 - evaluate: `imr-rules evaluate --jsonl` on ITEMS generated items (cases of
   1-4 items; each fact the items' rules read stated with probability 0.5)
   at 1, 10, 100 and 500 rules per item category (10 categories); items/s
-  end to end, and ours' engine share (the engine calls it made, replayed);
+  end to end, in one process and with --jobs (one worker per core), and
+  ours' engine share (the engine calls it made, replayed);
 - start-up: one case through the CLI at 1,000 and 5,000 rules, ours with
   the rule base cache off (a first run) and on (a later one);
 - lint: `imr-rules lint --format json` at 100 and 1,000 rules with up to 12
@@ -123,7 +124,9 @@ def median(xs: list[float]) -> float:
 
 def bench_evaluate(ours: Version, base: Version | None, tmp: Path, items: int, runs: int) -> None:
     print(f"\nevaluate --jsonl, {items} items, {CATEGORIES} categories (medians of {runs}; seconds, items/s)")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     print(f"{'rules/category':>15}{'ours s':>9}{'items/s':>10}{'engine':>9}{'x engine':>10}"
+          + (f"{f'-j {cores} s':>9}{'items/s':>10}" if cores > 1 else "")
           + (f"{'base s':>9}{'items/s':>10}{'base/ours':>11}" if base else ""))
     for per in (1, 10, 100, 500):
         mine, plain = rulebase(tmp, per)
@@ -139,6 +142,9 @@ def bench_evaluate(ours: Version, base: Version | None, tmp: Path, items: int, r
         out = tmp / "results.jsonl"
         commands = [lambda: ours.run("evaluate", "--jsonl", cases, "--rules", mine / "rules", "--guidelines",
                                      mine / "guidelines", output=out)[0]]
+        if cores > 1:       # --jobs: one worker per core
+            commands.append(lambda: ours.run("evaluate", "--jsonl", "--jobs", cores, cases, "--rules", mine / "rules",
+                                             "--guidelines", mine / "guidelines", output=out)[0])
         if base:
             commands.append(lambda: base.run("evaluate", "--jsonl", base_cases, "--rules", plain / "rules",
                                              "--guidelines", plain / "guidelines", output=out)[0])
@@ -146,9 +152,12 @@ def bench_evaluate(ours: Version, base: Version | None, tmp: Path, items: int, r
         engine = _engine_share(mine, cases)
         line = (f"{per:>15}{median(times[0]):>9.2f}{items / median(times[0]):>10,.0f}{engine:>9.2f}"
                 f"{median(times[0]) / engine:>10.2f}")
+        if cores > 1:
+            line += f"{median(times[1]):>9.2f}{items / median(times[1]):>10,.0f}"
         if base:
-            line += f"{median(times[1]):>9.2f}{n_base / median(times[1]):>10,.0f}" \
-                    f"{(median(times[1]) / n_base) / (median(times[0]) / items):>11.1f}"
+            t = times[-1]
+            line += f"{median(t):>9.2f}{n_base / median(t):>10,.0f}" \
+                    f"{(median(t) / n_base) / (median(times[0]) / items):>11.1f}"
         print(line, flush=True)
 
 
