@@ -20,8 +20,9 @@ at a time. A file's group (its folder and stem: X.txt and X.yaml) is named by
 its display path without the suffix, ``folder/X``; each pass over the
 arguments keeps the PASS_GROUPS smallest group names after the last one given,
 with all their files (a group's files are all seen in the same pass), so a
-history of n files is read about n / PASS_GROUPS times. The history must not
-change during a run.
+history of n groups is read about n / PASS_GROUPS times (twice that for a
+backtest, which counts the cases first; about 0.16 s a pass at 100,000 files,
+see docs/performance.md). The history must not change during a run.
 """
 
 from __future__ import annotations
