@@ -5,7 +5,8 @@ the historical letters in tests/historical (each copy varies the age and
 dates, so no two files are identical). PDF letters (--pdf): N copies (default
 1,160) of the 116 published letters in tests/historical/real/. Then times
 `imr-rules backtest DIR --jobs 1` and `--jobs 2` as subprocesses, wall clock
-including start-up.
+including start-up, and the peak resident memory of the largest process
+(the backtest is meant to hold the same memory at any number of letters).
 
 Usage: python benchmarks/bench_backtest.py [--letters N] [--seed S] [--pdf]
 """
@@ -49,13 +50,25 @@ def copy_pdfs(folder: Path, n: int) -> int:
     return n
 
 
-def run(args: list[str]) -> tuple[float, dict]:
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "imr_rules.cli", *args], capture_output=True, text=True, cwd=ROOT)
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        sys.exit(f"backtest failed ({proc.returncode}): {proc.stderr[:2000]}")
-    return elapsed, proc
+def run(args: list[str]) -> tuple[float, float | None]:
+    """Seconds of wall clock, and the peak resident memory in MiB of the largest process
+    (the command or one of its workers; what /usr/bin/time -v reports) where the OS says."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "imr_rules.cli", *args], stdout=subprocess.DEVNULL,
+                                stderr=err, cwd=ROOT)
+        if hasattr(os, "wait4"):
+            _, status, usage = os.wait4(proc.pid, 0)
+            returncode = os.waitstatus_to_exitcode(status)
+            # ru_maxrss is in KiB on Linux, in bytes on macOS.
+            peak = usage.ru_maxrss / (2 ** 20 if sys.platform == "darwin" else 2 ** 10)
+        else:
+            returncode, peak = proc.wait(), None
+        elapsed = time.perf_counter() - start
+        if returncode not in (0, 1):
+            err.seek(0)
+            sys.exit(f"backtest failed ({returncode}): {err.read(2000).decode(errors='replace')}")
+    return elapsed, peak
 
 
 def main() -> None:
@@ -74,17 +87,17 @@ def main() -> None:
         rows = []
         for jobs in (1, 2):
             report = Path(tmp) / f"report-{jobs}.json"
-            secs, _ = run(["backtest", str(corpus), "--jobs", str(jobs), "--json", str(report)])
+            secs, peak = run(["backtest", str(corpus), "--jobs", str(jobs), "--json", str(report)])
             summary = json.loads(report.read_text())["summary"]
-            rows.append((jobs, secs, summary))
+            rows.append((jobs, secs, peak, summary))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     source = ("copies of the 116 published PDF letters" if args.pdf
               else f"text letters generated from {len(list(HISTORICAL.glob('*.txt')))} historical letters")
     print(f"letters: {n} {source}; {cores} cores; Python {sys.version.split()[0]}")
-    print(f"{'run':<28}{'seconds':>9}{'letters/s':>11}{'per core':>10}  items / covered / agreement")
-    for jobs, secs, s in rows:
-        print(f"{'backtest --jobs ' + str(jobs):<28}{secs:>9.2f}{n / secs:>11,.0f}{n / secs / jobs:>10,.0f}  "
-              f"{s['items']} / {s['covered']} / {s['agreement']}")
+    print(f"{'run':<28}{'seconds':>9}{'letters/s':>11}{'per core':>10}{'max MiB':>9}  items / covered / agreement")
+    for jobs, secs, peak, s in rows:
+        print(f"{'backtest --jobs ' + str(jobs):<28}{secs:>9.2f}{n / secs:>11,.0f}{n / secs / jobs:>10,.0f}"
+              f"{'n/a' if peak is None else f'{peak:.1f}':>9}  {s['items']} / {s['covered']} / {s['agreement']}")
     goal = 50 if args.pdf else 500
     print(f"speed-up --jobs 2 over --jobs 1: {rows[0][1] / rows[1][1]:.2f}x (goal: >= {goal} letters/s per core)")
 

@@ -336,6 +336,21 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):
     assert "25 historical item(s)" in result.stdout
 
 
+def test_text_lists_the_first_notes_and_counts_the_rest(tmp_path, corpus):
+    from imr_rules.backtest.reports import LIST_LIMIT
+    for n in range(LIST_LIMIT + 3):
+        (corpus / f"plain{n:02}.yaml").write_text(f"case_id: plain{n}\nitems: [{{name: Gym membership}}]\n")
+    (corpus / "agree.txt").write_text("not a determination letter\n")      # a letter not used: counted apart
+    result, doc = report(tmp_path, corpus, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert doc["summary"]["files"]["skipped"] == LIST_LIMIT + 3
+    text = result.stdout
+    assert f"notes ({LIST_LIMIT + 4})" in text and "1 letter(s) not used" in text
+    listed = [line for line in text.splitlines() if ": skipped: no history" in line]
+    assert [Path(line.split(":")[0].strip()).name for line in listed] == [f"plain{n:02}.yaml" for n in range(LIST_LIMIT)]
+    assert "  ... and 3 more (all in --json)" in text
+
+
 def test_unwritable_outputs_are_refused_before_the_run(tmp_path, corpus):
     result = run(corpus, "--json", tmp_path / "r.json", "--junit", tmp_path / "r.json")
     assert result.exit_code == 2

@@ -144,16 +144,23 @@ def to_text(doc: dict) -> str:
         if bl["fixed"] or bl["stale"]:
             lines.append("  refresh the baseline with --write-baseline")
     # A letter next to its reviewed case file is the normal layout: counted, not listed.
-    paired = sum(n["kind"] == "letter_not_used" for n in s["notes"])
-    notes = [n for n in s["notes"] if n["kind"] != "letter_not_used"]
-    if paired or notes:
+    # The notes are read from their spool once: only the first LIST_LIMIT are kept.
+    paired, shown, others = 0, [], 0
+    for n in s["notes"]:
+        if n["kind"] == "letter_not_used":
+            paired += 1
+            continue
+        others += 1
+        if len(shown) < LIST_LIMIT:
+            shown.append(f"  {n['source']}: {n['note']}")
+    if paired or others:
         lines += ["", f"notes ({len(s['notes'])})"]
         if paired:
             lines.append(f"  {paired} letter(s) not used: the case file of the same name holds the history "
                          "(listed in --json)")
-        lines += [f"  {n['source']}: {n['note']}" for n in notes[:LIST_LIMIT]]
-        if len(notes) > LIST_LIMIT:
-            lines.append(f"  ... and {len(notes) - LIST_LIMIT} more (all in --json)")
+        lines += shown
+        if others > LIST_LIMIT:
+            lines.append(f"  ... and {others - LIST_LIMIT} more (all in --json)")
     if s["gates"]:
         lines += ["", "gates"] + [f"  {_gate_line(g)}" for g in s["gates"]]
     if s["errors"]:

@@ -4,12 +4,14 @@ The result is one JSON-shaped document (``summary`` and ``items``) that every
 report format renders; nothing in it depends on ``--jobs``, the order files
 were found in, or the time of day.
 
-Memory does not grow with the corpus: each item record updates the
+Memory does not grow with the corpus: the cases come from the walker a
+share at a time (historical.Corpus: it holds at most PASS_GROUPS groups of
+files, never the whole list of paths); each item record updates the
 summary's counts (metrics.Summary) and the baseline check as it comes, and
 is written to a temporary file (:class:`Spool`) from which the reports read
 the items back, in order, while they write. What stays in memory is the
-list of paths, the disagreements' keys (for --write-baseline) and the files
-that could not be used.
+disagreements' keys (for --write-baseline) and the files that could not be
+used.
 """
 
 from __future__ import annotations
@@ -143,13 +145,13 @@ def run_backtest(paths: list[str], rb: RuleBase, *, rules_dir: str | None = None
     checker = baseline_mod.Checker(baseline[1], baseline[0]) if baseline else None
     items = Spool(lambda i: (i["source"], i["item_id"]))
     notes = Spool(lambda n: (n["source"], n["note"]))
-    for n in corpus.notes:
-        notes.append(_note(n))
     disagreements: list[ItemRecord] = []
     errors = [{"source": printable(e.file), "message": str(e)} for e in corpus.errors]
-    with_history = skipped = 0
-    with progress(len(corpus.jobs)) as bar:
-        for outcome in outcomes(corpus.jobs, rb, rules_dir, guidelines_dir, jobs):
+    cases = with_history = skipped = 0
+    total = corpus.count()
+    with progress(total) as bar:
+        for outcome in outcomes(corpus, total, rb, rules_dir, guidelines_dir, jobs):
+            cases += 1
             for r in sorted(outcome.records, key=lambda r: (r.source, r.item_id)):
                 counts.add(r)
                 if checker:
@@ -166,7 +168,7 @@ def run_backtest(paths: list[str], rb: RuleBase, *, rules_dir: str | None = None
             bar.update(1)
 
     summary = {"ruleset": rb.fingerprint,
-               "files": {"cases": len(corpus.jobs), "with_history": with_history,
+               "files": {"cases": cases, "with_history": with_history,
                          "skipped": skipped, "errors": len(errors)}}
     summary.update(counts.result())
     check = checker.done() if checker else None

@@ -14,8 +14,8 @@ reports sort everything anyway, so results are identical for any ``--jobs``.
 from __future__ import annotations
 
 import multiprocessing
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import dataclass, replace
+from typing import Iterable, Iterator
 
 from ..errors import InputError
 from ..evaluate import Evaluator
@@ -36,6 +36,12 @@ class FileOutcome:
 
 def process(job: Job, evaluator: Evaluator) -> FileOutcome:
     """Load one historical case (or its letter) and compare its items; never raises."""
+    outcome = _process(job, evaluator)
+    # The walker's notes on the job's files (a further letter of the same case).
+    return replace(outcome, notes=job.notes + outcome.notes) if job.notes else outcome
+
+
+def _process(job: Job, evaluator: Evaluator) -> FileOutcome:
     try:
         case = load_any(job.path, evaluator.rb)
     except Exception as exc:   # noqa: BLE001 - one bad file must not stop the corpus
@@ -95,21 +101,21 @@ def _run(job: Job) -> FileOutcome:
     return process(job, _worker["evaluator"])
 
 
-def outcomes(jobs: list[Job], rb, rules_dir: str | None, guidelines_dir: str | None,
+def outcomes(jobs: Iterable[Job], count: int, rb, rules_dir: str | None, guidelines_dir: str | None,
              n_jobs: int) -> Iterator[FileOutcome]:
-    """The outcome of every job, in job order; ``n_jobs`` 1 runs in this process.
+    """The outcome of every job (``count`` of them), in job order; ``n_jobs`` 1 runs in this process.
 
     ``rules_dir``/``guidelines_dir`` are what the user gave (None: bundled),
     so that every worker loads exactly the rule base ``rb`` was loaded from.
     """
-    workers = max(1, min(n_jobs, len(jobs)))
+    workers = max(1, min(n_jobs, count))
     if workers == 1:
         evaluator = Evaluator(rb)
         for job in jobs:
             yield process(job, evaluator)
         return
     # A few chunks per worker balance the load without a round trip per file.
-    chunksize = max(1, min(64, len(jobs) // (workers * 4)))
+    chunksize = max(1, min(64, count // (workers * 4)))
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(rules_dir, guidelines_dir)) as pool:
         yield from pool.imap(_run, jobs, chunksize)
