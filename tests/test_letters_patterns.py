@@ -76,6 +76,11 @@ GOALS_CASES = [
     ("The goals include returning to full duty within three months.", True),
     ("The stated goal is to walk one mile without pain.", True),
     ("The goals of the intervention are clearly identified in the request.", True),
+    # An affirm word before the topic, the negated verb after it.
+    ("Clear functional goals were not documented in the request.", False),
+    ("Documented treatment goals have not been provided for this course.", False),
+    ("Clear goals were neither set nor reviewed with the patient.", False),
+    ("Clear goals are stated in the therapist's plan of care.", True),
 ]
 
 MONITORING_CASES = [
@@ -140,6 +145,7 @@ GUIDELINE_VOICE = [
     "If exercise is prescribed as a therapeutic tool, some documentation of progress should be expected.",
     "Advanced home exercise equipment may not be covered under this guideline.",
     "MTUS recommends goals-based treatment with documented functional improvement.",
+    "Clear treatment goals should be stated and formulated by the prescriber.",
 ]
 
 
