@@ -126,6 +126,10 @@ def test_precheck_agrees_with_jsonschema_on_arbitrary_values(name, doc):
 
 # -- the corners of JSON Schema it must get right, or decline -------------------
 
+class _Text(str):
+    """A str subclass: a type JSON has no name for (jsonschema takes it as a string)."""
+
+
 @pytest.mark.parametrize("schema,instance,expected", [
     ({"enum": [1]}, True, False),                      # true is not 1 in JSON
     ({"enum": [1]}, 1.0, True),                        # but 1.0 is
@@ -168,6 +172,18 @@ def test_precheck_agrees_with_jsonschema_on_arbitrary_values(name, doc):
     ({"$ref": "https://example.org/s"}, 3, None),
     ({"multipleOf": 2}, 3, None),                      # a keyword it does not know
     ({"type": "string"}, Path("x"), None),              # a value JSON has no type for
+    ({"properties": {"a": {"type": "string", "maxLength": 2}}}, {"a": _Text("x")}, None),   # inlined leaf
+    ({"items": {"type": "integer", "minimum": 0}}, [1, 2.0], None),
+    ({"items": {"type": "integer", "minimum": 0}}, [1, -1], False),
+    ({"pattern": "^a"}, _Text("b"), None),              # typed keywords without a type: exact types only
+    ({"properties": {"a": {"enum": ["x", 1]}}}, {"a": 1.0}, True),
+    ({"properties": {"a": {"enum": ["x", 1]}}}, {"a": "y"}, False),
+    # Recursion through $ref, and two identical subschemas (one generated function).
+    ({"$ref": "#/$defs/n", "$defs": {"n": {"type": "object", "additionalProperties": False, "properties": {
+        "next": {"$ref": "#/$defs/n"}, "v": {"type": "string"}}}}}, {"next": {"next": {"v": 3}}}, False),
+    ({"$ref": "#/$defs/n", "$defs": {"n": {"type": "object", "additionalProperties": False, "properties": {
+        "next": {"$ref": "#/$defs/n"}, "v": {"type": "string"}}}}}, {"next": {"next": {"v": "x"}}}, True),
+    ({"properties": {"a": {"not": {"type": "string"}}, "b": {"not": {"type": "string"}}}}, {"a": 1, "b": "x"}, False),
 ])
 def test_corners(schema, instance, expected):
     assert is_valid(instance, schema) is expected
