@@ -151,7 +151,8 @@ def parse_document(text: str, file: str) -> Document:
     except yaml.YAMLError as exc:
         raise syntax_error(exc, text, file) from None
     lines: dict[Path_, int] = {}
-    data = _build(node, (), lines, file, 0, set()) if node is not None else None
+    seen = set() if "&" in text else None          # no anchor, no alias
+    data = _build(node, (), lines, file, 0, seen) if node is not None else None
     return Document(data, file, lines)
 
 
@@ -293,18 +294,30 @@ def _alias(node, seen: set, file, line) -> None:
     seen.add(id(node))
 
 
+_MAP, _SEQ = _DEFAULT_TAGS[yaml.MappingNode], _DEFAULT_TAGS[yaml.SequenceNode]
+
+
 def _build(node, path, lines, file, depth, seen):
+    """The value of ``node``, recording the line of it and of everything in it.
+
+    ``seen``: the ids of the nodes met so far, to refuse an alias (the composer
+    gives an aliased node twice); None when the text has no anchor (no ``&``),
+    so it can hold no alias. The mapping loop is the hot path of loading a
+    rule base: most values are text, built inline."""
     if depth > MAX_DEPTH:
         raise InputError(f"nesting deeper than {MAX_DEPTH} levels", file, node.start_mark.line + 1)
     lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        _check_tag(node, file)
+    kind = type(node)
+    if kind is yaml.MappingNode:
+        if node.tag != _MAP:
+            _check_tag(node, file)
         out = {}
         for key_node, value_node in node.value:
-            _alias(value_node, seen, file, key_node.start_mark.line + 1)
-            if not isinstance(key_node, yaml.ScalarNode):
+            if seen is not None:
+                _alias(value_node, seen, file, key_node.start_mark.line + 1)
+                _alias(key_node, seen, file, key_node.start_mark.line + 1)
+            if type(key_node) is not yaml.ScalarNode:
                 raise InputError("mapping keys must be plain scalars", file, key_node.start_mark.line + 1)
-            _alias(key_node, seen, file, key_node.start_mark.line + 1)
             key = _text(key_node, file) if key_node.tag == _STR else _scalar(key_node, file)
             if type(key) is not str:
                 key = str(key)
@@ -315,17 +328,19 @@ def _build(node, path, lines, file, depth, seen):
                 raise InputError(f"duplicate key {key!r}", file, key_node.start_mark.line + 1,
                                  hint="remove one of the two entries")
             if value_node.tag == _STR and type(value_node) is yaml.ScalarNode:
-                # Most values: text, built here without a call per value.
                 lines[path + (key,)] = value_node.start_mark.line + 1
-                out[key] = _text(value_node, file)
+                value = value_node.value
+                out[key] = value if value.isascii() else _text(value_node, file)
             else:
                 out[key] = _build(value_node, path + (key,), lines, file, depth + 1, seen)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        _check_tag(node, file)
+    if kind is yaml.SequenceNode:
+        if node.tag != _SEQ:
+            _check_tag(node, file)
         items = []
         for i, v in enumerate(node.value):
-            _alias(v, seen, file, node.start_mark.line + 1 if i == 0 else node.value[i - 1].end_mark.line + 1)
+            if seen is not None:
+                _alias(v, seen, file, node.start_mark.line + 1 if i == 0 else node.value[i - 1].end_mark.line + 1)
             items.append(_build(v, path + (i,), lines, file, depth + 1, seen))
         return items
     value = _scalar(node, file)
