@@ -40,11 +40,12 @@ import bisect
 import datetime as dt
 import itertools
 import json
+import math
 from json.encoder import encode_basestring   # json.dumps(str, ensure_ascii=False), without the call around it
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from .conditions import Any_, Comparison, Condition, Not, facts_used, negation_normal_form
+from .conditions import NEGATE, Any_, Comparison, Condition, Not, facts_used, negation_normal_form
 from .model import AppliesTo, Rule
 
 HOLDS = "holds"
@@ -246,18 +247,45 @@ def _scopes(rule: Rule, category: str | None = None) -> list[tuple[Leaf, ...]]:
     return [(("category", "==", cat),) + reg + excluded for cat in categories for reg in regions]
 
 
+def check_size(rule: Rule) -> None:
+    """ConditionTooComplex when the engine cannot hold ``rule``: it reads more than
+    MAX_FACTS_PER_RULE facts, or a side of it expands to more than MAX_ALTERNATIVES
+    alternatives. What :func:`alternatives` would raise, without building them
+    (the loader checks every rule; alternatives are built per category when a
+    case needs it)."""
+    read = len(facts_used(rule.when))
+    if read > MAX_FACTS_PER_RULE:
+        raise ConditionTooComplex(rule, HOLDS, read, f"rule {rule.id!r} reads {read} facts, more than the "
+                                                     f"{MAX_FACTS_PER_RULE} one rule may read")
+    a = rule.applies_to
+    scopes = len(a.categories) * (len(a.body_regions) if a.body_regions is not None else 1)
+    for side in (HOLDS, FAILS):
+        if scopes * _at_most(rule.when, side == FAILS) <= MAX_ALTERNATIVES:
+            continue                    # the common case: no need to expand
+        count = scopes * len(_dnf(negation_normal_form(rule.when, side == FAILS), MAX_ALTERNATIVES))
+        if count > MAX_ALTERNATIVES:
+            raise ConditionTooComplex(rule, side, count)
+
+
+def _at_most(c: Condition, negated: bool) -> int:
+    """An upper bound of the alternatives _dnf gives for ``c`` (negated): their number
+    before duplicates are removed."""
+    if isinstance(c, Not):
+        return _at_most(c.child, not negated)
+    if isinstance(c, Comparison):
+        return len(dict.fromkeys(c.value)) if (NEGATE[c.op] if negated else c.op) == "in" else 1
+    parts = [_at_most(child, negated) for child in c.children]
+    if isinstance(c, Any_) != negated:
+        return sum(parts)
+    return math.prod(parts)
+
+
 def alternatives(rule: Rule, side: str, category: str | None = None) -> list[tuple[Leaf, ...]]:
     """The engine conjunctions for one side of a rule (for one of its categories, or all of them);
-    ConditionTooComplex past the limits."""
-    if len(facts_used(rule.when)) > MAX_FACTS_PER_RULE:
-        raise ConditionTooComplex(rule, side, len(facts_used(rule.when)),
-                                  f"rule {rule.id!r} reads {len(facts_used(rule.when))} facts, more than the "
-                                  f"{MAX_FACTS_PER_RULE} one rule may read")
+    ConditionTooComplex past the limits (see :func:`check_size`)."""
+    check_size(rule)
     scopes = _scopes(rule, category)
     body = _dnf(negation_normal_form(rule.when, side == FAILS), MAX_ALTERNATIVES)
-    count = len(_scopes(rule)) * len(body)
-    if count > MAX_ALTERNATIVES:
-        raise ConditionTooComplex(rule, side, count)
     return [scope + alt for scope in scopes for alt in body]
 
 

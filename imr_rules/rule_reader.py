@@ -17,7 +17,7 @@ import datetime as dt
 import string
 from pathlib import Path
 
-from .compiler import FAILS, HOLDS, ConditionTooComplex, alternatives
+from .compiler import ConditionTooComplex, check_size
 from .conditions import ORDERED_OPS, All, Any_, Comparison, Condition, Not
 from .errors import did_you_mean
 from .model import UNSPECIFIED, AppliesTo, Example, NotAddressed, Rule, Where
@@ -71,14 +71,13 @@ class RuleReader:
         rule = Rule(r["id"], r["title"], r.get("description"), applies_to, when, r["then"]["determination"],
                     " ".join(r["then"]["finding"].split()), tuple(cites), r["priority"], r["status"], start, until,
                     examples, Where(doc.file, doc.line_of(p)), lines)
-        for side in (HOLDS, FAILS):
-            try:
-                alternatives(rule, side)
-            except ConditionTooComplex as exc:
-                self._error(doc, str(exc), p + ("when",),
-                            hint="split the rule in two, or avoid `any` lists inside `all` (and `in` lists "
-                                 "inside `all`), which multiply")
-                return None
+        try:
+            check_size(rule)
+        except ConditionTooComplex as exc:
+            self._error(doc, str(exc), p + ("when",),
+                        hint="split the rule in two, or avoid `any` lists inside `all` (and `in` lists "
+                             "inside `all`), which multiply")
+            return None
         return rule
 
     def _cites(self, doc: Document, p, r: dict) -> list:

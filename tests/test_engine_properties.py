@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from imr_rules.cases import Case, RequestedItem
-from imr_rules.compiler import ConditionTooComplex, compile_rules
-from imr_rules.conditions import All, Any_, Comparison, Not, evaluate
+from imr_rules.compiler import (FAILS, HOLDS, MAX_ALTERNATIVES, MAX_FACTS_PER_RULE, ConditionTooComplex, _dnf, _scopes,
+                                check_size, compile_rules)
+from imr_rules.conditions import All, Any_, Comparison, Not, evaluate, facts_used, negation_normal_form
 from imr_rules.decision import decide_item, rules_by_category
 from imr_rules.engine import Engine
 from imr_rules.evaluate import Evaluator
@@ -284,3 +285,36 @@ def test_an_item_that_overflows_a_wide_ruleset_gets_every_firing():
         holds, _ = engine.outcomes(category, region, facts)
         assert holds == {f"r{i}" for i in range(150) if facts["n1"] >= i}
     assert wide[0].overflows == 2        # n1 = 149 and 1000; the narrow rulesets answered them
+
+
+def _expands_past_the_limits(rule) -> bool:
+    """The definition check_size stands for: the rule's alternatives, expanded."""
+    if len(facts_used(rule.when)) > MAX_FACTS_PER_RULE:
+        return True
+    return any(len(_scopes(rule)) * len(_dnf(negation_normal_form(rule.when, side == FAILS), MAX_ALTERNATIVES))
+               > MAX_ALTERNATIVES for side in (HOLDS, FAILS))
+
+
+def _refused(rule) -> bool:
+    try:
+        check_size(rule)
+    except ConditionTooComplex:
+        return True
+    return False
+
+
+@settings(max_examples=400, deadline=None)
+@given(rules())
+def test_the_size_check_refuses_exactly_the_rules_whose_expansion_is_too_large(rule_list):
+    # The loader counts alternatives (an upper bound first) instead of building them.
+    for rule in rule_list:
+        assert _refused(rule) == _expands_past_the_limits(rule)
+
+
+def test_the_size_check_counts_alternatives_after_removing_duplicates():
+    either = Any_((Comparison("b1", "==", True), Comparison("b1", "==", True)))
+    two = Any_((Comparison("b1", "==", True), Comparison("b2", "==", True)))
+    same = _rule(1, All((either,) * 7))          # 2**7 before duplicates are removed, 1 after
+    many = _rule(2, All((two,) * 7))             # distinct alternatives: more than the engine takes
+    assert not _expands_past_the_limits(same) and not _refused(same)
+    assert _expands_past_the_limits(many) and _refused(many)
