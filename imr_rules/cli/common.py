@@ -6,9 +6,8 @@ group, see ``cli/__init__.py``) prints it and exits 2, so no command needs a
 try/except of its own.
 """
 
-from __future__ import annotations
-
 import contextlib
+import gc
 import sys
 from pathlib import Path
 from typing import Annotated, Iterator, Optional
@@ -19,6 +18,10 @@ from ..errors import InputError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INVALID = 0, 1, 2
 EXIT_UNAVAILABLE = 3       # the tool cannot run here (the engine does not import): not the input's fault
+
+#: Set by main(): this process runs one command, then exits (not so when the
+#: app is called in a test or another program).
+one_command = False
 
 #: The rule base options of every command that reads one (default None: bundled).
 Rules = Annotated[Optional[Path], typer.Option("--rules", help="Rules folder (default: the bundled rules).",
@@ -61,10 +64,30 @@ def emit(text: str, nl: bool = True) -> None:
 
 def load(rules: Optional[Path], guidelines: Optional[Path]):
     """The rule base from the options (bundled by default), saying on stderr which folders it is."""
-    from ..loader import load_rulebase
-    rb = load_rulebase(rules, guidelines)
+    with _kept_for_the_process():
+        from ..loader import load_rulebase
+        rb = load_rulebase(rules, guidelines)
     tell_rule_base(rb, defaults=(rules is None, guidelines is None))
     return rb
+
+
+@contextlib.contextmanager
+def _kept_for_the_process() -> Iterator[None]:
+    """In a one-command process, what the block makes (the loader and the rule base) lives
+    until the process exits: it is frozen out of the cyclic collector's reach as soon as it
+    is made, so no collection walks it (11 ms at 1,000 rules for one case). Never in a
+    longer-lived process (a test, a program that calls the app), where it could not be freed."""
+    if not one_command:
+        yield
+        return
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def tell_rule_base(rb, label: str = "", defaults: tuple[bool, bool] = (False, False)) -> None:

@@ -1,7 +1,5 @@
 """Commands that draft and check: evaluate, validate, schema (see register)."""
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from pathlib import Path

@@ -1,7 +1,5 @@
 """Commands of the history area: backtest, import-letter (see register)."""
 
-from __future__ import annotations
-
 import math
 import os
 import sys

@@ -5,8 +5,6 @@ starting the CLI for any other command costs nothing more
 (tests/test_serve_cli.py checks which modules a plain start imports).
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Optional
 

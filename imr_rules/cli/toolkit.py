@@ -5,8 +5,6 @@ exit code: 0 success, 1 problems found (findings, failing examples, changes
 with --fail-on-change), 2 invalid input.
 """
 
-from __future__ import annotations
-
 import contextlib
 from enum import Enum
 from pathlib import Path
