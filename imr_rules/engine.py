@@ -69,7 +69,6 @@ fact it reads stated, its holds side's silence.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import json
 import sys
 from typing import Iterable
@@ -97,7 +96,7 @@ def _keep_heap_top() -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc = ctypes.CDLL(None)        # the process's own symbols, libc's among them (no library search)
         libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
         libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
     except (OSError, AttributeError):      # not glibc (musl has no mallopt): nothing to tune
