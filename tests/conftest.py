@@ -15,6 +15,7 @@ invariants (fidelity of the excerpts) that hold whatever the rules say.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -28,8 +29,9 @@ from imr_rules.evaluate import Evaluator
 from imr_rules.loader import load_rulebase
 
 # The suite's rule base cache (see imr_rules/rulebase_cache.py) is its own, not
-# the user's; child processes inherit it.
+# the user's; child processes inherit it. Removed when the run ends.
 os.environ["IMR_RULES_CACHE"] = tempfile.mkdtemp(prefix="imr-rules-test-cache-")
+atexit.register(shutil.rmtree, os.environ["IMR_RULES_CACHE"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 HISTORICAL = ROOT / "tests" / "historical"
