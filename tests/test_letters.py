@@ -368,3 +368,10 @@ def test_pathological_input_does_not_hang():
 def test_oversized_text_is_refused():
     with pytest.raises(LetterError):
         imp("x" * (2 << 20))
+
+
+def test_a_sentence_ends_after_its_closing_quote_and_bracket():
+    from imr_rules.letters.findings import sentences
+    text = 'The guideline says "rest (briefly)." The patient improved (she said "better.") Next visit in June.'
+    assert [text[s:e] for s, e in sentences(text, 0, len(text))] == [
+        'The guideline says "rest (briefly)."', 'The patient improved (she said "better.")', "Next visit in June."]

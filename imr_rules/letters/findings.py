@@ -43,7 +43,7 @@ from .patterns import FactPattern, FactPatterns, ascii_lower, parse_count, words
 
 # A sentence ends at . ! or ? (optionally followed by a closing quote or
 # bracket) before a capital or a digit, or at a paragraph break.
-_BOUNDARY = re.compile(r"[.!?][\"')\]]?(?= [\"'(\[]?[A-Z0-9])|\n")
+_BOUNDARY = re.compile(r"[.!?][\"')\]]{0,2}(?= [\"'(\[]?[A-Z0-9])|\n")
 _ABBREVIATIONS = frozenset("dr mr mrs ms vs no st jr sr eg ie approx fig pp p ca inc corp co".split())
 _LAST_TOKEN = re.compile(r"([A-Za-z.]{1,8})$")
 #: Sentences of fewer words are not compared with the guideline text: "No
