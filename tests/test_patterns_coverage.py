@@ -118,6 +118,8 @@ OPENERS = [
     "Medical records document 8 prior therapy sessions.",
     "Records indicate two earlier injections.",
     "Documentation shows that the worker underwent a fusion.",
+    "The submitted and reviewed documentation indicated the worker was experiencing neck pain.",
+    "The reviewed and submitted records described numbness in the thigh.",
 ]
 
 
