@@ -172,6 +172,8 @@ class _Automaton:
     def __init__(self, parsed):
         self.alphabet = _alphabet(parsed)
         self._char_sets: dict[tuple, frozenset[str]] = {}
+        self._cases: tuple | None = None
+        self._everything = frozenset(self.alphabet)
         self.states: list[_State] = []
         whole = self._seq(parsed)
         self.first = whole.first
@@ -260,11 +262,17 @@ class _Automaton:
             tail = self._optional(self._cat(copy, tail))
         return self._cat(out, tail)
 
+    def _folded(self) -> tuple:
+        """(character, lower case, upper case) of each character of the alphabet."""
+        if self._cases is None:
+            self._cases = tuple((ch, ch.lower(), ch.upper()) for ch in self.alphabet)
+        return self._cases
+
     def _chars(self, op, av) -> frozenset[str]:
         key = (op, repr(av))
         found = self._char_sets.get(key)
         if found is None:
-            found = self._char_sets[key] = frozenset(ch for ch in self.alphabet if _reads(op, av, ch))
+            found = self._char_sets[key] = _reads(op, av, self._folded(), self._everything)
         return found
 
     # analysis -----------------------------------------------------------------------
@@ -416,30 +424,39 @@ def _alphabet(parsed) -> tuple[str, ...]:
     return tuple(sorted(chars))
 
 
-def _reads(op, av, ch: str) -> bool:
-    """Whether the single-character item (op, av) reads ``ch`` (case-insensitively)."""
+def _reads(op, av, folded: tuple, everything: frozenset[str]) -> frozenset[str]:
+    """The characters of the alphabet (``everything``) that the single-character item
+    (op, av) reads, case insensitively. ``folded``: (character, lower, upper) per
+    character of the alphabet.
+
+    A character is read when it, its lower or its upper case is one the item
+    names; one pass per member of the item (this ran once per character and
+    member, 0.07 s of loading the bundled items' 212 patterns)."""
     if op is _c.ANY:
-        return ch != "\n"
-    if op is _c.LITERAL:
-        return _same(chr(av), ch)
-    if op is _c.NOT_LITERAL:
-        return not _same(chr(av), ch)
+        return everything - {"\n"}
+    if op is _c.LITERAL or op is _c.NOT_LITERAL:
+        hits = _literal(chr(av), folded)
+        return hits if op is _c.LITERAL else everything - hits
     negate = False
-    hit = False
+    found: set[str] = set()
     for iop, iav in av:
         if iop is _c.NEGATE:
             negate = True
         elif iop is _c.LITERAL:
-            hit = hit or _same(chr(iav), ch)
+            found |= _literal(chr(iav), folded)
         elif iop is _c.RANGE:
-            hit = hit or any(iav[0] <= ord(v) <= iav[1] for v in {ch, ch.lower(), ch.upper()} if len(v) == 1)
+            low, high = iav
+            found.update(ch for ch, lower, upper in folded
+                         if any(low <= ord(v) <= high for v in (ch, lower, upper) if len(v) == 1))
         elif iop is _c.CATEGORY:
             category = _CATEGORY.get(str(iav))
-            hit = hit or category is None or bool(category.match(ch))
+            found.update(ch for ch, _, _ in folded if category is None or category.match(ch))
         else:                   # an unknown set member: assume it can read anything
-            hit = True
-    return hit != negate
+            found.update(everything)
+    return everything - found if negate else frozenset(found)
 
 
-def _same(a: str, b: str) -> bool:
-    return a == b or a.lower() == b.lower() or a.upper() == b.upper()
+def _literal(c: str, folded: tuple) -> frozenset[str]:
+    """The characters equal to ``c`` in some case (its own, lower or upper)."""
+    lower, upper = c.lower(), c.upper()
+    return frozenset(ch for ch, low, up in folded if ch == c or low == lower or up == upper)

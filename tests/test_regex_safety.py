@@ -160,3 +160,55 @@ def test_the_checker_itself_is_fast_on_large_patterns():
     big = "(?:" + "|".join(f"(?:{w}[a-z]{{0,3}} ){{0,8}}" for w in ("one", "two", "three")) + "){8}x"
     assert unsafe_reason(big) is not None
 
+
+
+def _reads_one(op, av, ch):
+    """What a single-character item reads, one character at a time: the definition
+    regex_safety._reads computes for a whole alphabet at once."""
+    from imr_rules import regex_safety as rs
+    c = rs._c
+
+    def same(a, b):
+        return a == b or a.lower() == b.lower() or a.upper() == b.upper()
+    if op is c.ANY:
+        return ch != "\n"
+    if op is c.LITERAL:
+        return same(chr(av), ch)
+    if op is c.NOT_LITERAL:
+        return not same(chr(av), ch)
+    negate, hit = False, False
+    for iop, iav in av:
+        if iop is c.NEGATE:
+            negate = True
+        elif iop is c.LITERAL:
+            hit = hit or same(chr(iav), ch)
+        elif iop is c.RANGE:
+            hit = hit or any(iav[0] <= ord(v) <= iav[1] for v in {ch, ch.lower(), ch.upper()} if len(v) == 1)
+        elif iop is c.CATEGORY:
+            category = rs._CATEGORY.get(str(iav))
+            hit = hit or category is None or bool(category.match(ch))
+        else:
+            hit = True
+    return hit != negate
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_characters_an_item_reads_match_the_one_character_definition(seed):
+    from imr_rules import regex_safety as rs
+    rng = random.Random(seed)
+    pool = "aAzZ09_-. ßİıKkſǅ\u212a\n\t" + "".join(chr(rng.randrange(32, 0x2fff)) for _ in range(12))
+    pieces = [".", r"\w", r"\W", r"\d", r"\s", r"\S"] + [re.escape(ch) for ch in pool]
+    for _ in range(150):
+        members = "".join(rng.choice([re.escape(rng.choice(pool)), r"\w", r"\d", r"\s",
+                                      f"{re.escape(rng.choice('abcxAK0'))}-{re.escape(rng.choice('yzZ9'))}"])
+                          for _ in range(rng.randint(1, 4)))
+        item = rng.choice(pieces + [f"[{members}]", f"[^{members}]"])
+        try:
+            parsed = rs._p.parse(item, rs.FLAGS)
+        except re.error:
+            continue                    # an empty range such as z-a
+        alphabet = rs._alphabet(parsed)
+        folded = tuple((ch, ch.lower(), ch.upper()) for ch in alphabet)
+        for op, av in parsed:
+            want = frozenset(ch for ch in alphabet if _reads_one(op, av, ch))
+            assert rs._reads(op, av, folded, frozenset(alphabet)) == want, item
