@@ -121,6 +121,11 @@ def test_procedure_is_read_from_the_name(name, procedure):
     ("Neuroplasty, lumbar spine", "epidural_adhesiolysis"),
     ("Injection of neurolytic substance, lumbar spine", "epidural_adhesiolysis"),
     ("Epidural neuroplasty L5-S1", "epidural_adhesiolysis"),
+    ("Percutaneous adhesiolysis", "epidural_adhesiolysis"),
+    ("Lysis of epidural adhesions with hypertonic saline", "epidural_adhesiolysis"),
+    ("Neuroplasty of the ulnar nerve at the elbow", None),       # a nerve decompression, surgery
+    ("Neurolysis of the median nerve, right wrist", None),
+    ("Arthroscopic lysis of adhesions, right knee", "knee_surgery"),
     ("Right L5-S1 epidural steroid injection", "epidural_steroid_injection"),
     ("1 platelet rich plasma injection to left foot", "platelet_rich_plasma"),
     ("One platelet-rich plasma injection to the right knee", "platelet_rich_plasma"),
