@@ -125,6 +125,32 @@ def modality_in_item_name(name: str) -> str | None:
     return None
 
 
+# Procedures the guidelines do not recommend, named by the request: percutaneous
+# adhesiolysis ("Neuroplasty, lumbar spine", "epidural neurolysis", "lysis of
+# epidural adhesions", the injection of a neurolytic substance into the epidural
+# space), trigger point impedance imaging, extracorporeal shockwave therapy. The
+# rules decide them by name, as the quoted text does ("This procedure is not
+# recommended"); the region they apply to is the rule's.
+_PROCEDURES = (
+    ("percutaneous_adhesiolysis", re.compile(
+        r"\b(?:adhesiolysis|neuroplasty|lysis of (?:epidural )?adhesions?|epidural neurolysis"
+        r"|racz(?: procedure)?|neurolytic (?:substance|agent|solution)s?)\b", re.IGNORECASE)),
+    ("trigger_point_impedance_imaging", re.compile(
+        r"\btrigger[- ]points? impedance imaging\b|\btpii\b", re.IGNORECASE)),
+    ("shockwave_therapy", re.compile(
+        r"\b(?:extra-?corporeal )?shock ?wave(?: therapy| treatments?| lithotripsy)?\b|\beswt\b", re.IGNORECASE)),
+)
+
+
+def procedure_in_item_name(name: str) -> str | None:
+    """The not-recommended procedure an item's name asks for (``percutaneous_adhesiolysis``,
+    ``trigger_point_impedance_imaging``, ``shockwave_therapy``), or None."""
+    for value, pattern in _PROCEDURES:
+        if pattern.search(name):
+            return value
+    return None
+
+
 # --- Medications ------------------------------------------------------------
 # A prescription names what it asks for: "Post-op Norco 5/325mg #60", "Flurbiprofen
 # 10%/Cyclobenzaprine 3%/Lidocaine 5% cream", "Post-op Colace 100mg #60".
@@ -294,6 +320,7 @@ DERIVATIONS: dict[str, Callable[[str], object]] = {
     "compounded_medication_in_item_name": compounded_medication_in_item_name,
     "benzodiazepine_in_item_name": benzodiazepine_in_item_name,
     "antidepressant_in_item_name": antidepressant_in_item_name,
+    "procedure_in_item_name": procedure_in_item_name,
 }
 
 

@@ -219,7 +219,7 @@ def test_a_repeat_injection_is_read_from_the_name(name, repeat):
     ("Associated surgical service: Vascutherm unit, 14 days rental", None),   # cold compression
     ("Associated surgical service: Slingshot sling", "sling"),
     ("Right L5-S1 epidural steroid injection", "epidural_steroid_injection"),
-    ("Neuroplasty, lumbar spine", None),                       # adhesiolysis is no ESI
+    ("Neuroplasty, lumbar spine", "epidural_adhesiolysis"),    # adhesiolysis is no ESI (topic inject)
     ("Functional capacity evaluation (FCE)", "functional_capacity_evaluation"),
     ("Wedge pillow", "cervical_pillow"),
 ])
