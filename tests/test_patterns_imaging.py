@@ -191,3 +191,10 @@ def test_a_result_of_radiographs_needs_a_verb():
 
 def test_disagreeing_sentences_leave_the_fact_unknown():
     assert RED not in read_in_case("Red flags were noted on examination. No red flags were identified.")
+
+
+def test_a_reason_after_as_is_a_clause_of_its_own():
+    # The guideline's "should be" in the reason no longer hides the finding before it.
+    sentence = ("However, there was lack of clinical documentation indicating the patient will be undergoing "
+                "surgical intervention, as immobilization should be avoided except for patients undergoing surgery.")
+    assert read_in_case(sentence).get("surgery_considered") is False
