@@ -21,7 +21,11 @@ pytestmark = pytest.mark.shipped
 NEED = "visit_clinical_need_documented"
 DME_NEED = "equipment_medical_need_documented"
 DME_DEF = "equipment_meets_dme_definition"
-TOPIC_FACTS = (NEED, DME_NEED, DME_DEF)
+TRANSPORT = "self_transport_prevented_documented"
+NURSING = "nursing_home_level_of_care_documented"
+LOSS = "hearing_loss_type_documented"
+AUDIOLOGIST = "hearing_aid_specialist_recommendation_documented"
+TOPIC_FACTS = (NEED, DME_NEED, DME_DEF, TRANSPORT, NURSING, LOSS, AUDIOLOGIST)
 
 
 def read_in_case(sentence: str) -> dict:
@@ -55,6 +59,22 @@ PARAPHRASES = [
     (DME_DEF, "The gloves do not meet the definition of DME.", False),
     (DME_DEF, "The wipes are disposable supplies.", False),
     (DME_DEF, "A reacher is not considered durable medical equipment.", False),
+    # Transportation: a disability preventing self transport, a nursing home level of care.
+    (TRANSPORT, "The patient is unable to drive because of the right foot fracture.", True),
+    (TRANSPORT, "His disability prevents him from driving to appointments.", True),
+    (TRANSPORT, "There is no documentation that the patient is unable to drive.", False),
+    (TRANSPORT, "No disability preventing her from self transport is documented.", False),
+    (NURSING, "The patient requires a nursing home level of care.", True),
+    (NURSING, "He does not need a nursing home level of care.", False),
+    # Hearing aids: the type of hearing loss, a specialist's recommendation.
+    (LOSS, "The audiogram revealed a moderate sensorineural hearing loss.", True),
+    (LOSS, "The patient has a documented mixed hearing loss.", True),
+    (LOSS, "There is no documentation of sensorineural hearing loss.", False),
+    (LOSS, "The type of sensorineural hearing loss is unspecified.", False),
+    (AUDIOLOGIST, "The audiologist recommended bilateral hearing aids.", True),
+    (AUDIOLOGIST, "The hearing aids were recommended by an otolaryngologist.", True),
+    (AUDIOLOGIST, "There is no recommendation from an audiologist.", False),
+    (AUDIOLOGIST, "The hearing aids were not recommended by an audiologist.", False),
 ]
 
 # Sentences that state none of this topic's facts.
@@ -68,6 +88,9 @@ CONTROLS = [
     "Therefore, the request is not medically necessary.",
     "The treating physician requested a consultation with an orthopedic surgeon.",
     "She uses a cane to walk.",
+    "The patient drove to the appointment.",
+    "The patient reports hearing loss over the past year.",
+    "The type of hearing device requested is not specified.",
 ]
 
 # Guideline text (quoted or paraphrased) that must never yield a fact.
@@ -79,6 +102,13 @@ GUIDELINE_VOICE = [
     "medical need and if the device or system meets Medicare's definition of durable medical equipment.",
     "Per the guidelines, office visits are recommended as determined to be medically necessary.",
     "If the device meets Medicare's definition of durable medical equipment, it may be recommended.",
+    "Per the ODG guidelines cited above, transportation is recommended for patients with disabilities "
+    "preventing them from self transport, who are age 55 years or older and who need a nursing home level "
+    "of care.",
+    "The Official Disability Guidelines recommend hearing aids for sensorineural hearing loss.",
+    "However, hearing aids should be recommended by an otolaryngologist or a qualified audiologist.",
+    "It is recommended that the patient be referred to an audiologist evaluation to clarify the specific "
+    "hearing loss needs.",
 ]
 
 
@@ -142,8 +172,10 @@ def test_quoted_office_visit_criteria_give_no_fact():
     ("Front-wheeled walker", "durable_medical_equipment"),
     ("Bedside commode", "durable_medical_equipment"),
     ("Shower chair", "durable_medical_equipment"),
-    # Not equipment of this category.
-    ("Bilateral hearing aids", None),
+    # Hearing aids and transportation have categories of their own.
+    ("Bilateral hearing aids", "hearing_aid"),
+    ("Transportation to/from all medical appointments", "transportation"),
+    ("Taxi to and from medical appointments", "transportation"),
     ("Cervical pillow", "cervical_pillow"),
     ("Associated surgical service: Ultrasling", "sling"),
     ("Lidoderm 5% patch", "topical_analgesic"),
