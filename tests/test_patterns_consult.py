@@ -47,6 +47,7 @@ PARAPHRASES = [
     (NEED, "No neurological deficits were noted that would justify a neurosurgical referral.", False),
     (NEED, "There is no clear rationale for the pain management consultation.", False),
     (NEED, "The reason for the follow-up visit is unclear.", False),
+    (NEED, "There is no surgical lesion on imaging to warrant a spine surgeon consultation.", False),
     # The medical need for equipment or supplies.
     (DME_NEED, "The provider documented the rationale for the hospital bed.", True),
     (DME_NEED, "The note explains why she needs a front-wheeled walker.", True),
