@@ -173,6 +173,11 @@ def test_quoted_office_visit_criteria_give_no_fact():
     ("Front-wheeled walker", "durable_medical_equipment"),
     ("Bedside commode", "durable_medical_equipment"),
     ("Shower chair", "durable_medical_equipment"),
+    ("DME: front-wheeled walker", "durable_medical_equipment"),
+    ("Crutches", "durable_medical_equipment"),
+    # Orthoses named with "DME" or "walker" are braces, not this category.
+    ("DME: lumbar brace", None),
+    ("CAM walker boot, right ankle", None),
     # Hearing aids and transportation have categories of their own.
     ("Bilateral hearing aids", "hearing_aid"),
     ("Transportation to/from all medical appointments", "transportation"),
