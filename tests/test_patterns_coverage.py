@@ -162,7 +162,7 @@ def test_a_count_after_an_opening_without_article_is_read():
     ("Home health aide 4 hours a day for 6 weeks", "home_health"),
     ("Skilled nursing visits twice a week", "home_health"),
     ("Home exercise kit", "home_exercise_equipment"),
-    ("Transportation to and from medical appointments", None),
+    ("Transportation to and from medical appointments", "transportation"),
 ])
 def test_home_health_category(name, category):
     rb = load_rulebase(ROOT / "rules", ROOT / "guidelines")

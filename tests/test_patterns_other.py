@@ -216,7 +216,7 @@ def test_a_repeat_injection_is_read_from_the_name(name, repeat):
     ("Associated surgical service: Cold therapy for one week", "cold_therapy_unit"),
     ("Cold therapy unit", "cold_therapy_unit"),
     ("Ice/Heat pads therapy times 6", "passive_modality"),     # a passive modality, not a unit
-    ("Associated surgical service: Vascutherm unit, 14 days rental", None),   # cold compression
+    ("Associated surgical service: Vascutherm unit, 14 days rental", "cold_compression_device"),  # not a cold therapy unit
     ("Associated surgical service: Slingshot sling", "sling"),
     ("Right L5-S1 epidural steroid injection", "epidural_steroid_injection"),
     ("Neuroplasty, lumbar spine", "epidural_adhesiolysis"),    # adhesiolysis is no ESI (topic inject)

@@ -129,10 +129,10 @@ def rb():
     ("Post operative physical therapy for the right knee 2 times a week for 6 weeks", "postsurgical_therapy"),
     ("Post-op physical therapy after shoulder arthroscopy", "postsurgical_therapy"),
     ("MR arthrogram of the right shoulder before arthroscopy", "mri"),
-    ("Consult with hip replacement specialist to evaluation for a total hip arthroplasty", None),
-    ("Assistant surgeon for the knee arthroscopy", None),
-    ("Medical clearance for knee arthroscopy", None),
-    ("Referral to a hand surgeon for carpal tunnel release", None),
+    ("Consult with hip replacement specialist to evaluation for a total hip arthroplasty", "consultation"),
+    ("Assistant surgeon for the knee arthroscopy", "assistant_surgeon"),
+    ("Medical clearance for knee arthroscopy", "medical_clearance"),
+    ("Referral to a hand surgeon for carpal tunnel release", "consultation"),
 ])
 def test_surgeries_and_the_services_with_them_are_told_apart(rb, name, category):
     assert rb.items.category_of(name) == category
