@@ -175,8 +175,10 @@ def test_quoted_office_visit_criteria_give_no_fact():
     ("Shower chair", "durable_medical_equipment"),
     ("DME: front-wheeled walker", "durable_medical_equipment"),
     ("Crutches", "durable_medical_equipment"),
-    # Orthoses named with "DME" or "walker" are braces, not this category.
-    ("DME: lumbar brace", None),
+    # Orthoses named with "DME" or "walker" are braces, not this category: the
+    # braces' own categories where there is one, else none.
+    ("DME: lumbar brace", "lumbar_support"),
+    ("DME: wrist brace", "wrist_brace"),
     ("CAM walker boot, right ankle", None),
     # Hearing aids and transportation have categories of their own.
     ("Bilateral hearing aids", "hearing_aid"),
