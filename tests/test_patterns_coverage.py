@@ -183,3 +183,19 @@ def test_home_health_category(name, category):
 def test_opioid_patches_are_opioids(name, category):
     rb = load_rulebase(ROOT / "rules", ROOT / "guidelines")
     assert rb.items.category_of(name) == category
+
+
+@pytest.mark.parametrize("name, region", [
+    # The spine's abbreviations, as requests write them.
+    ("MRI of the L-spine", "lumbar"),
+    ("MRI LS spine without contrast", "lumbar"),
+    ("X-rays of the L/S spine", "lumbar"),
+    ("C-spine MRI", "cervical"),
+    ("X-ray of the Cspine, 3 views", "cervical"),
+    ("MRI of the T-spine", "thoracic"),
+    ("MRI of the spine", "unspecified"),
+    ("X-ray of all spine segments", "unspecified"),
+])
+def test_spine_abbreviations_name_the_region(name, region):
+    rb = load_rulebase(ROOT / "rules", ROOT / "guidelines")
+    assert rb.items.body_region_of(name) == region
