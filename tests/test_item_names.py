@@ -177,6 +177,28 @@ CATEGORIES = [
     ("Recumbent exercise bike", "home_exercise_equipment"),
     ("Treadmill for home use", "home_exercise_equipment"),
     ("Fitness membership x 6 months", "gym_membership"),
+    # A drug's extended release ("XR") is no radiograph; "XR" before a body part is one.
+    ("Voltaren XR 100mg", "nsaid"),
+    ("Effexor XR 75mg", "medication"),
+    ("Xanax XR 1mg", "medication"),
+    ("XR right knee 3 views", "xray"),
+    # More of the rule base's items by other names.
+    ("Hand therapy x12", "physical_therapy"),
+    ("Certified hand therapy 2x6", "physical_therapy"),
+    ("Manual therapy 2x4", "chiropractic"),
+    ("Physical therapy with manual therapy 2x4", "physical_therapy"),
+    ("IF unit rental", "electrical_stimulation"),
+    ("Inferential unit", "electrical_stimulation"),
+    ("Iontophoresis x6", "passive_modality"),
+    ("Paraffin bath", "passive_modality"),
+    ("Senokot-S #60", "medication"),
+    ("Miralax", "medication"),
+    ("Xanax #60", "medication"),
+    ("Ben-Gay", "topical_analgesic"),
+    ("Icy Hot patch", "topical_analgesic"),
+    ("Right shoulder SAD/DCR", "shoulder_surgery"),
+    ("Distal clavicle excision, left shoulder", "shoulder_surgery"),
+    ("PA-C assistant", "assistant_surgeon"),
     ("F/U visit in 4 weeks", "consultation"),
     ("Evaluation by a neurosurgeon", "consultation"),
 ]
@@ -211,6 +233,8 @@ REGIONS = [
     ("Labs: T3, T4, TSH", "unspecified"),
     ("Vitamin B12 injection", "unspecified"),
     ("3T MRI of the brain", "head"),
+    ("MRI L/S w/o contrast", "lumbar"),
+    ("MRI C/S without contrast", "cervical"),
 ]
 
 
