@@ -99,12 +99,13 @@ def visits_in_item_name(name: str) -> int | None:
 # "Associated surgical service: Cold therapy", "Post-op sling", "Pre-op labs:
 # CBC", "Sling after surgery": the request itself says the item goes with a
 # surgery.
-# A procedure a request names as the surgery it goes with ("s/p right shoulder arthroscopy").
+# A procedure a request names as the surgery it goes with ("after right shoulder arthroscopy"). Not
+# "s/p" or "status post": that surgery is behind the patient, not the one requested with the item.
 _PROCEDURE = (r"(?:surgery|arthroscop(?:y|ic)|scope|repair|replacement|arthroplasty|release|reconstruction|fusion"
               r"|meniscectomy|orif|tka|tkr)")
 _WITH_SURGERY = re.compile(
     r"\b(?:associated surgical services?|(?:pre|post)-? ?op(?:erative(?:ly)?)?|(?:pre|post)-? ?surg(?:ical|ery)"
-    r"|(?:after|following|before|prior to|s/p|status post) (?:the |his |her )?(?:[a-z]+ ){0,3}?" + _PROCEDURE + r")\b",
+    r"|(?:after|following|before|prior to) (?:the |his |her )?(?:[a-z]+ ){0,3}?" + _PROCEDURE + r")\b",
     re.IGNORECASE)
 
 
@@ -181,7 +182,7 @@ def procedure_in_item_name(name: str) -> str | None:
 # 10%/Cyclobenzaprine 3%/Lidocaine 5% cream", "Post-op Colace 100mg #60".
 
 _POSTOPERATIVE = re.compile(r"\b(?:post[- ]?op(?:erative(?:ly)?)?|post[- ]?surg(?:ical|ery)|peri-?operative)\b"
-                            r"|\b(?:after|following|s/p|status post) (?:the |his |her )?(?:[a-z]+ ){0,3}?" + _PROCEDURE
+                            r"|\b(?:after|following) (?:the |his |her )?(?:[a-z]+ ){0,3}?" + _PROCEDURE
                             + r"\b", re.IGNORECASE)
 
 

@@ -58,8 +58,9 @@ def test_quantity_stated(name, expected):
 @pytest.mark.parametrize("name, expected", [
     ("Norco 5/325mg following surgery #30", True),
     ("Percocet after knee surgery #20", True),
-    ("Oxycodone 5mg s/p right knee arthroscopy", True),
-    ("Norco status post ORIF, #30", True),
+    ("Oxycodone 5mg following right knee arthroscopy", True),
+    ("Norco after ORIF, #30", True),
+    ("Oxycodone 5mg, s/p right knee arthroscopy in 2014", False),   # a past surgery
     ("Norco 10/325mg", False),
     ("Postural therapy", False),
 ])
@@ -70,7 +71,8 @@ def test_postoperative(name, expected):
 @pytest.mark.parametrize("name, expected", [
     ("Cold therapy unit following surgery", True),
     ("Sling after shoulder surgery", True),
-    ("Cold therapy unit s/p right shoulder arthroscopy", True),
+    ("Cold therapy unit after right shoulder arthroscopy", True),
+    ("TENS unit, status post lumbar fusion", None),   # a past surgery, not one requested with the item
     ("Cold therapy unit for use after arthroscopy", True),
     ("Cold therapy unit", None),
 ])
