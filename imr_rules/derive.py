@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Callable
 
 _N = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
-     r"sixteen|seventeen|eighteen|nineteen|twenty|twenty-four|thirty|thirty-six)"
+     r"sixteen|seventeen|eighteen|nineteen|twenty-four|twenty|thirty-six|thirty)"   # the longer word first
 _WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                      "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
 _WORDS.update({"twenty-four": 24, "thirty": 30, "thirty-six": 36, "once": 1, "twice": 2})
@@ -200,6 +200,7 @@ _QUANTITY = re.compile(
     r"|(?<![/\d.])\d{1,4}(?:\.\d+)?\s?(?:ml|g|gm|grams?|oz)\b(?!\s?/)"      # "420ml", "120grams"; not "300mg/g"
     r"|\b" + _COUNT_WORD + r"[- ](?:days?|weeks?|months?)['\u2019]?\s(?:supply|worth)\b"   # "one month supply"
     r"|\bday supply:?\s?\d"
+    r"|\b(?:box|bottle|tube|pack|jar)(?:e?s)? of \d"                        # "box of 30"
     r"|\bdisp(?:ense)?\.?:?\s?#?\d"                                     # "dispense 120", "disp: 90"
     r"|\b\d{1,4}\s?count\b"                                             # "90 count"
     r"|\(\s?#?\d{1,4}\s?\)"                                               # "(60)"

@@ -31,6 +31,8 @@ from imr_rules.derive import (antidepressant_in_item_name, benzodiazepine_in_ite
     ("PT 3x per wk for 4 wks", 12),
     ("PT 1x/week x 6 weeks", 6),
     ("six (6) acupuncture sessions", 6),
+    ("Twenty-four (24) sessions of post-op physical therapy", 24),   # not "twenty" to "four"
+    ("Thirty-six physical therapy visits", 36),
     ("Additional physical therapy two times four visits (8) for the lumbar", 8),
     ("PT x 2 weeks", None),                           # a duration is no count
     ("Norco 10/325mg #60", None),                     # a prescription's count is no visit count
@@ -47,6 +49,7 @@ def test_visits(name, visits):
     ("Norco 10/325mg, 90 count", True),
     ("Tramadol 50mg x 60", True),
     ("Norco 10/325mg (60)", True),
+    ("Lidoderm patch 5%, box of 30", True),
     ("Norco 10/325mg x 30 days", False),              # a duration is no quantity
     ("Norco 10-325mg 1 PO q6h", False),
     ("Post-op Percocet 5/325mg", False),

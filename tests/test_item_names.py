@@ -132,8 +132,9 @@ CATEGORIES = [
     ("Post-op PT 2x6 right knee", "postsurgical_therapy"),
     ("Post op OT x12", "postsurgical_therapy"),
     ("Postoperative rehab 12 visits", "postsurgical_therapy"),
-    ("PT s/p right knee arthroscopy 2x6", "postsurgical_therapy"),
-    ("PT status post rotator cuff repair x12", "postsurgical_therapy"),
+    ("PT after right knee arthroscopy 2x6", "postsurgical_therapy"),
+    ("PT s/p right knee arthroscopy 2x6", "physical_therapy"),        # a past surgery: not a surgery request
+    ("PT status post rotator cuff repair x12", "physical_therapy"),
     ("Physical therapy following right shoulder arthroscopy, 12 visits", "postsurgical_therapy"),
     ("Post-op rehab kit", "home_exercise_equipment"),
     ("Back brace", "lumbar_support"),
