@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Callable
 
 _N = r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
-     r"sixteen|seventeen|eighteen|nineteen|twenty|twenty-four|thirty|thirty-six)"
+     r"sixteen|seventeen|eighteen|nineteen|twenty-four|twenty|thirty-six|thirty)"   # the longer word first
 _WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                      "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
 _WORDS.update({"twenty-four": 24, "thirty": 30, "thirty-six": 36, "once": 1, "twice": 2})
@@ -23,12 +23,24 @@ _UNITS = r"(?:sessions?|visits?|treatments?|appointments?)"
 # Most specific first. A range ("2-3 times", "1 to 2 times", "12-18 sessions")
 # counts its upper bound: what would be authorized is the most it allows.
 _RANGE = r"(?:(?:\s?-\s?|\s(?:to|or)\s)" + _N + r")?"
+# "2x/week x 6 weeks", "2/wk x 6 wks", "2 per week for 4-6 weeks" (weeks: the upper bound too).
 _FREQUENCY = re.compile(
-    r"\b(?:" + _N + _RANGE + r"\s?(?:x|times?|visits?|sessions?)|(once|twice))\s?(?:a|per|each|/|every)?\s?"
+    r"\b(?:" + _N + _RANGE + r"\s?(?:x|times?|visits?|sessions?|(?=/|\s?per\b))|(once|twice))\s?(?:a|per|each|/|every)?\s?"
     r"(?:week|wk)(?:ly)?"
-    r"\s?(?:for|x|times|over)?\s?" + _N + r"\s?(?:weeks?|wks?)\b", re.IGNORECASE)
-_WEEKLY = re.compile(r"\b" + _N + _RANGE + r"\s?times?\s?weekly\s?(?:for|x)\s?" + _N + r"\s?(?:weeks?|wks?)\b",
+    r"\s?(?:for|x|times|over)?\s?" + _N + _RANGE + r"\s?(?:weeks?|wks?)\b", re.IGNORECASE)
+_WEEKLY = re.compile(r"\b" + _N + _RANGE + r"\s?times?\s?weekly\s?(?:for|x)\s?" + _N + _RANGE + r"\s?(?:weeks?|wks?)\b",
                      re.IGNORECASE)
+# The weeks first: "6 weeks, 2 times a week", "for 6 weeks at 2x/week".
+_WEEKS_FIRST = re.compile(
+    r"\b" + _N + _RANGE + r"\s?(?:weeks?|wks?),?\s(?:at\s)?(?:" + _N + _RANGE + r"\s?(?:x|times?)|(once|twice))"
+    r"\s?(?:a|per|each|/|every)?\s?(?:week|wk)\b", re.IGNORECASE)
+# A count after the therapy it counts: "Physical therapy #12", "Acupuncture QTY: 6" (not a
+# prescription's "#60": the name must say it is a therapy).
+_THERAPY_COUNT = re.compile(
+    r"\b(?:therapy|pt|ot|physio(?:therapy)?|chiropractic|chiro|acupuncture|manipulation|sessions?|visits?|treatments?)\b"
+    r"[^#\d]{0,30}?(?:#|\bqty\.?:?|\bquantity:?)\s?(\d{1,2})\b", re.IGNORECASE)
+# "two (2) times per week for six (6) weeks": the figure restates the word.
+_RESTATED = re.compile(r"\b(" + _N[1:-1] + r")\s\(\d{1,3}\)", re.IGNORECASE)
 # "12 sessions", "Twelve physical therapy visits"; not "two times four visits"
 # (a frequency) nor "3 visits per week" (a frequency too).
 _COUNT = re.compile(r"\b" + _N + _RANGE + r"\s(?:(?!(?:times?|x|per)\b)[a-z/-]+\s){0,4}?" + _UNITS
@@ -52,6 +64,7 @@ def _upper(low: str | None, high: str | None) -> int | None:
 
 def visits_in_item_name(name: str) -> int | None:
     """How many visits (sessions, treatments) an item's name asks for, or None when it does not say."""
+    name = _RESTATED.sub(r"\1", name)
     m = _PAREN.search(name)           # "two times four visits (8)": the total, when the name gives it
     if m:
         return int(m.group(1))
@@ -63,13 +76,21 @@ def visits_in_item_name(name: str) -> int | None:
         if m:
             groups = m.groups()
             per_week = _upper(groups[0], groups[1]) if pattern is _WEEKLY or groups[0] else _num(groups[2])
-            weeks = _num(groups[-1])
+            weeks = _upper(groups[-2], groups[-1])
             if per_week and weeks:
                 return per_week * weeks
+    m = _WEEKS_FIRST.search(name)
+    if m:
+        weeks, per_week = _upper(m.group(1), m.group(2)), _upper(m.group(3), m.group(4)) or _num(m.group(5))
+        if per_week and weeks:
+            return per_week * weeks
     m = _BY.search(name)
     if m:
         return int(m.group(1)) * int(m.group(2))
     m = _TIMES.search(name)
+    if m:
+        return int(m.group(1))
+    m = _THERAPY_COUNT.search(name)
     if m:
         return int(m.group(1))
     return None
@@ -78,9 +99,14 @@ def visits_in_item_name(name: str) -> int | None:
 # "Associated surgical service: Cold therapy", "Post-op sling", "Pre-op labs:
 # CBC", "Sling after surgery": the request itself says the item goes with a
 # surgery.
+# A procedure a request names as the surgery it goes with ("after right shoulder arthroscopy"). Not
+# "s/p" or "status post": that surgery is behind the patient, not the one requested with the item.
+_PROCEDURE = (r"(?:surgery|arthroscop(?:y|ic)|scope|repair|replacement|arthroplasty|release|reconstruction|fusion"
+              r"|meniscectomy|orif|tka|tkr)")
 _WITH_SURGERY = re.compile(
     r"\b(?:associated surgical services?|(?:pre|post)-? ?op(?:erative(?:ly)?)?|(?:pre|post)-? ?surg(?:ical|ery)"
-    r"|(?:after|following|before|prior to) (?:the |his |her )?(?:[a-z]+ ){0,2}?surgery)\b", re.IGNORECASE)
+    r"|(?:after|following|before|prior to) (?:the |his |her )?(?:[a-z]+ ){0,3}?" + _PROCEDURE + r")\b",
+    re.IGNORECASE)
 
 
 def surgery_in_item_name(name: str) -> bool | None:
@@ -92,8 +118,8 @@ def surgery_in_item_name(name: str) -> bool | None:
 # "Repeat lumbar ESI", "Second epidural steroid injection": the request itself
 # says an injection was given before.
 _REPEAT_INJECTION = re.compile(
-    r"\b(?:repeat(?:ed)?|second|2nd|third|3rd|another|additional)\b.{0,40}?\b(?:epidural|esis?|transforaminal|interlaminar)\b"
-    r"|\b(?:epidural|esis?|transforaminal|interlaminar)\b.{0,40}?\b(?:repeat(?:ed)?|second|2nd)\b", re.IGNORECASE)
+    r"\b(?:repeat(?:ed)?|second|2nd|third|3rd|another|additional)\b.{0,40}?\b(?:epidural|(?:tf|il|l|c|t)?esis?|transforaminal|interlaminar)\b"
+    r"|\b(?:epidural|(?:tf|il|l|c|t)?esis?|transforaminal|interlaminar)\b.{0,40}?\b(?:repeat(?:ed)?|second|2nd)\b", re.IGNORECASE)
 
 
 def repeat_injection_in_item_name(name: str) -> bool | None:
@@ -112,8 +138,8 @@ _MODALITIES = (
     ("traction", re.compile(r"\btraction\b|\bspinolator\b", re.IGNORECASE)),
     ("myofascial_release", re.compile(r"\bmyofascial release\b", re.IGNORECASE)),
     ("massage", re.compile(r"\bmassage\b", re.IGNORECASE)),
-    ("heat_cold", re.compile(r"\b(?:heat|ice|cold|hot)(?:/(?:heat|ice|cold))? ?(?:packs?|pads?|therapy|applications?)\b",
-                             re.IGNORECASE)),
+    ("heat_cold", re.compile(r"\b(?:heat|ice|cold|hot)(?:/(?:heat|ice|cold|hot))? ?(?:packs?|pads?|therapy|applications?)\b"
+                             r"|\bmoist heat\b", re.IGNORECASE)),
 )
 
 
@@ -156,7 +182,8 @@ def procedure_in_item_name(name: str) -> str | None:
 # 10%/Cyclobenzaprine 3%/Lidocaine 5% cream", "Post-op Colace 100mg #60".
 
 _POSTOPERATIVE = re.compile(r"\b(?:post[- ]?op(?:erative(?:ly)?)?|post[- ]?surg(?:ical|ery)|peri-?operative)\b"
-                            r"|\bafter (?:the )?surgery\b", re.IGNORECASE)
+                            r"|\b(?:after|following) (?:the |his |her )?(?:[a-z]+ ){0,3}?" + _PROCEDURE
+                            + r"\b", re.IGNORECASE)
 
 
 def postoperative_in_item_name(name: str) -> bool:
@@ -172,7 +199,12 @@ _QUANTITY = re.compile(
     r"bottles?|tubes?|containers?|jars?|boxes?|vials?)\b"                # "60 tablets", "one container"
     r"|(?<![/\d.])\d{1,4}(?:\.\d+)?\s?(?:ml|g|gm|grams?|oz)\b(?!\s?/)"      # "420ml", "120grams"; not "300mg/g"
     r"|\b" + _COUNT_WORD + r"[- ](?:days?|weeks?|months?)['\u2019]?\s(?:supply|worth)\b"   # "one month supply"
-    r"|\bday supply:?\s?\d", re.IGNORECASE)
+    r"|\bday supply:?\s?\d"
+    r"|\b(?:box|bottle|tube|pack|jar)(?:e?s)? of \d"                        # "box of 30"
+    r"|\bdisp(?:ense)?\.?:?\s?#?\d"                                     # "dispense 120", "disp: 90"
+    r"|\b\d{1,4}\s?count\b"                                             # "90 count"
+    r"|\(\s?#?\d{1,4}\s?\)"                                               # "(60)"
+    r"|\bx\s?\d{2,3}\b(?!\s?(?:days?|weeks?|months?|mg|mcg|ml|%|/))", re.IGNORECASE)   # "x 60", not "x 30 days"
 
 
 def quantity_stated_in_item_name(name: str) -> bool:
@@ -191,21 +223,23 @@ _TOPICAL_NSAID = _words("diclofenac", "voltaren", "pennsaid", "flector", "ketopr
 _TOPICAL_OTHER = _words("lidocaine", "lidoderm", "lido ?pro", "terocin", "anecream", "capsaicin", "gabapentin",
                         "pregabalin", "amitriptyline", "dextromethorphan", "ketamine", "clonidine", "tramadol",
                         "cyclobenzaprine", "flexeril", "baclofen", "orphenadrine", "methocarbamol", "tizanidine",
-                        "carisoprodol")
+                        "carisoprodol", "metaxalone", "chlorzoxazone", "xylocaine")
 # Not recommended as a topical product: any muscle relaxant ("There is no evidence for use
 # of any other muscle relaxant as a topical product") and lidocaine in any form but the
 # dermal patch (Lidoderm). Lidopro, Terocin and Anecream are lidocaine creams/ointments;
 # a product that contains one "is not recommended" as a whole.
 _TOPICAL_MUSCLE_RELAXANT = _words("cyclobenzaprine", "flexeril", "baclofen", "orphenadrine", "methocarbamol",
-                                  "tizanidine", "carisoprodol")
-_LIDOCAINE = _words("lidocaine", "lido ?pro", "terocin", "anecream")
-_PATCH = _words("patch(?:es)?", "lidoderm", "dermal system")
+                                  "tizanidine", "carisoprodol", "metaxalone", "chlorzoxazone")
+_LIDOCAINE = _words("lidocaine", "xylocaine", "lido ?pro", "terocin", "anecream")
+# A lidocaine "pad" is a patch ("Lidocaine 4% pads #30").
+_PATCH = _words("patch(?:es)?", "pads?", "lidoderm", "dermal system")
 # Agents the guideline text we hold neither rules out nor in: a product containing one is unsettled.
 _TOPICAL_UNSETTLED = _words("gabapentin", "pregabalin", "amitriptyline", "dextromethorphan", "ketamine", "clonidine",
                             "tramadol", "flurbiprofen", "ketoprofen", "piroxicam", "indomethacin", "naproxen")
 _TOPICAL_SETTLED = _words("diclofenac", "voltaren", "pennsaid", "flector", "ibuprofen", "capsaicin", "lidoderm",
-                          "lidocaine", "lido ?pro", "terocin", "anecream", "cyclobenzaprine", "flexeril", "baclofen",
-                          "orphenadrine", "methocarbamol", "tizanidine", "carisoprodol")
+                          "lidocaine", "xylocaine", "lido ?pro", "terocin", "anecream", "cyclobenzaprine", "flexeril",
+                          "baclofen", "orphenadrine", "methocarbamol", "tizanidine", "carisoprodol", "metaxalone",
+                          "chlorzoxazone")
 
 
 def _topical_agent(name: str, present: bool) -> bool | None:
@@ -241,7 +275,8 @@ def topical_agent_class_in_item_name(name: str) -> str | None:
 
 
 _LAXATIVE = _words("colace", "docusate", "senna", "senokot(?:-s)?", "sennosides", "bisacodyl", "dulcolax", "miralax",
-                   "polyethylene glycol", "lactulose", "amitiza", "lubiprostone", "stool softeners?", "laxatives?")
+                   "polyethylene glycol", "lactulose", "amitiza", "lubiprostone", "stool softeners?", "laxatives?",
+                   "psyllium", "metamucil", "milk of magnesia", "magnesium citrate", "magnesium hydroxide")
 
 
 def medication_class_in_item_name(name: str) -> str | None:
@@ -271,8 +306,9 @@ _BENZODIAZEPINE = _words("benzodiazepines?", "diazepam", "valium", "alprazolam",
 # and trazodone are left out: the MTUS treats them apart (no letter quotes that text),
 # so the class statement the letters quote must not decide them.
 _ANTIDEPRESSANT = _words("amitriptyline", "elavil", "nortriptyline", "pamelor", "desipramine", "norpramin",
-                         "imipramine", "tofranil", "duloxetine", "cymbalta", "venlafaxine", "effexor", "milnacipran",
-                         "savella")
+                         "imipramine", "tofranil", "doxepin", "clomipramine", "anafranil", "protriptyline",
+                         "trimipramine", "duloxetine", "cymbalta", "venlafaxine", "effexor", "desvenlafaxine", "pristiq",
+                         "milnacipran", "savella", "levomilnacipran", "fetzima")
 
 
 _CLASSES = {"compounded": _COMPOUNDED, "benzodiazepine": _BENZODIAZEPINE, "antidepressant": _ANTIDEPRESSANT,
