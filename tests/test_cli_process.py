@@ -105,13 +105,11 @@ def test_a_one_command_process_freezes_its_rule_base_and_collects_again():
 
 def test_the_app_called_in_a_longer_lived_process_freezes_nothing_it_loads(cli):
     import gc
-    import re
-    # An earlier test may have frozen the regular expressions in re's cache (512
-    # entries); the rule base's patterns would evict them during the run, and the
-    # frozen objects freed lower the count: start from an empty cache.
-    re.purge()
     gc.collect()
     enabled, before = gc.isenabled(), gc.get_freeze_count()
     result = cli("evaluate", SEED, *RULES)
     assert result.exit_code == 0, result.output
-    assert gc.isenabled() == enabled and gc.get_freeze_count() == before
+    # Freezing would add the loaded rule base (thousands of objects) to the count;
+    # the count may fall, when objects frozen earlier in this process are freed
+    # (compiled patterns evicted from re's cache).
+    assert gc.isenabled() == enabled and gc.get_freeze_count() <= before
