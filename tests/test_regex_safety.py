@@ -212,3 +212,73 @@ def test_the_characters_an_item_reads_match_the_one_character_definition(seed):
         for op, av in parsed:
             want = frozenset(ch for ch in alphabet if _reads_one(op, av, ch))
             assert rs._reads(op, av, folded, frozenset(alphabet)) == want, item
+
+
+def _bounded(rng: random.Random, depth: int = 0) -> str:
+    """Patterns of words, sets, alternatives and bounded repeats (no lookaround)."""
+    atoms = ["a", "b", r"\w", r"\d", ".", "[ab]", "[^a]", r"\s", "x"]
+    parts = []
+    for _ in range(rng.randint(1, 4)):
+        r = rng.random()
+        if r < 0.5 or depth > 2:
+            atom = rng.choice(atoms)
+        elif r < 0.75:
+            atom = "(?:" + "|".join(_bounded(rng, depth + 1) for _ in range(rng.randint(2, 3))) + ")"
+        else:
+            atom = "(?:" + _bounded(rng, depth + 1) + ")"
+        if rng.random() < 0.3:
+            atom += rng.choice(["?", "{0,3}", "{1,5}", "{2}", "{0,80}", "{0,12}?"])
+        parts.append(atom)
+    return "".join(parts)
+
+
+@pytest.mark.timeout(240, method="thread")
+def test_patterns_accepted_by_their_path_count_run_in_bounded_time():
+    # A pattern without unbounded repeats or lookarounds is accepted when it has at most
+    # BUDGET paths (ways to match at one position), without building its automaton; the
+    # automaton's estimate is coarser and refuses some of them. Those are the ones run here.
+    from imr_rules import regex_safety as rs
+    rng = random.Random(5)
+    by_paths, coarser = [], []
+    for _ in range(6000):
+        pattern = _bounded(rng)
+        parsed = rs._p.parse(pattern, rs.FLAGS)
+        if rs._paths(parsed) > rs.BUDGET:
+            continue
+        assert unsafe_reason(pattern) is None
+        by_paths.append(pattern)
+        try:
+            rs._Automaton(parsed).check()
+        except rs.Unsafe:
+            coarser.append(pattern)
+    assert len(by_paths) > 1000 and coarser
+    # The largest of them take ~2 s for the texts below (as the patterns the automaton lets
+    # through do); the run as a whole must end well within the limit.
+    try:
+        out = subprocess.run([sys.executable, "-c", _RUNNER], input=json.dumps([coarser[:25], MAX_TEXT]),
+                             capture_output=True, text=True, timeout=180).stdout
+    except subprocess.TimeoutExpired as exc:
+        stuck = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        pytest.fail(f"a pattern accepted by its path count ran too long: {stuck.splitlines()[-1:]}")
+    assert out.splitlines()[-1] == "done"
+
+
+@pytest.mark.parametrize("pattern, paths", [
+    (r"\bnorco\b", 1),
+    ("(?:a|b|c)", 1),                   # one set: one path
+    ("(?:ab|cd)(?:ef|gh|ij)", 6),
+    ("a{0,3}", 4),
+    ("(?:ab|cd){2}", 4),
+    ("(?:ab|cd){0,2}", 7),
+    ("patch(?:es)?", 2),
+    ("(?:x|y)?(?:ab|c){1,2}", 12),
+])
+def test_the_path_count_of_patterns_without_unbounded_repeats(pattern, paths):
+    from imr_rules import regex_safety as rs
+    assert rs._paths(rs._p.parse(pattern, rs.FLAGS)) == paths
+
+
+@pytest.mark.parametrize("pattern", [r"\w+", r"(?=a)b", r"(a)\1", "(?:ab|cd){0,20}"])
+def test_the_path_count_leaves_the_rest_to_the_automaton(pattern):
+    from imr_rules import regex_safety as rs
+    assert rs._paths(rs._p.parse(pattern, rs.FLAGS)) > rs.BUDGET
