@@ -64,6 +64,8 @@ EXCEED_CASES = [
     ("The requested visits are within the guideline recommendation for this condition.", False),
     ("Six visits do not exceed the guidelines for radiculitis.", False),
     ("The request is not in excess of the guidelines.", False),
+    ("The number of sessions requested is more than the guidelines allow.", True),
+    ("The request is beyond the guideline recommendations.", True),
 ]
 
 IMPROVED_CASES = [
@@ -79,6 +81,18 @@ IMPROVED_CASES = [
     ("Range of motion improved with the previous treatment, and measurable gains in function are documented.", True),
     ("She completed six visits with significant improvement.", True),
     ("The treating physician reports that therapy has been beneficial.", True),
+    # What the visits did, with the patient or the therapy as subject.
+    ("Objective functional improvement from the completed visits is absent.", False),
+    ("The patient did not improve with the prior physical therapy.", False),
+    ("Prior physical therapy did not provide any lasting benefit.", False),
+    ("The prior acupuncture sessions were not helpful.", False),
+    ("Previous physical therapy provided no relief.", False),
+    ("The patient reports that the prior physical therapy helped.", True),
+    ("Prior therapy resulted in improved range of motion and strength.", True),
+    ("The patient improved with the previous course of physical therapy.", True),
+    ("The patient has benefited from prior acupuncture with decreased pain and increased activity.", True),
+    ("Her pain decreased from 7/10 to 4/10 after the prior sessions.", True),
+    ("The prior chiropractic treatment provided significant relief.", True),
 ]
 
 DEFICITS_CASES = [
@@ -94,6 +108,9 @@ NEED_CASES = [
     ("It is unclear why the patient cannot continue her exercises at home.", False),
     ("There is no rationale for further supervised therapy.", False),
     ("The provider gives no justification for additional formal therapy sessions.", False),
+    ("There is no explanation why the patient could not transition to a home exercise program.", False),
+    ("It is not clear why the patient would need additional supervised therapy.", False),
+    ("The therapist explained why the patient needs further skilled therapy.", True),
     ("The therapist explains why a home exercise program alone is not enough for this patient.", True),
     ("The records document the reasons for continued supervised therapy: she cannot yet lift safely on her own.", True),
 ]
@@ -144,6 +161,11 @@ CONTROLS = [
     "He works full duty as a warehouse clerk.",
     "Therefore, the request for physical therapy is not medically necessary.",
     "The acupuncture request is medically necessary.",
+    # The conservative care that failed (conservative_care_failed), not what these visits achieved.
+    "There is no indication the patient has failed to improve with conservative treatment.",
+    "The patient would benefit from additional physical therapy.",
+    # "above" names the guideline cited, not a count beyond it.
+    "There are no findings suggestive of the pathologies outlined in the above guidelines.",
 ]
 
 
@@ -165,6 +187,7 @@ GUIDELINE_VOICE = [
     "ODG states that when the number of visits exceeds the guideline, exceptional factors should be noted.",
     "A total up to 18 visits, over 6-8 weeks, may be appropriate with documentation of objective functional improvement.",
     "The MTUS notes that acupuncture is an option when pain medication is reduced or not tolerated.",
+    "Treatment beyond the initial trial is for patients who do not respond to the first visits.",
 ]
 
 
