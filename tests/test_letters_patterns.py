@@ -57,6 +57,9 @@ NEED_CASES = [
     ("The report describes why the specific equipment is necessary for the prescribed program.", True),
     ("The request is supported by a statement of why the patient needs this kit.", True),
     ("The therapist explains that the home program has failed and that he needs pool and machine access.", True),
+    ("There is no indication that the patient cannot perform a home exercise program without the equipment.", False),
+    ("There is no rationale provided for the equipment.", False),
+    ("The therapist documented that she cannot perform her home exercise program without the pulley.", True),
 ]
 
 GOALS_CASES = [

@@ -123,6 +123,13 @@ SURGERY_CASES = [
     ("Surgery has been discussed with the claimant.", True),
     ("The spine surgeon is planning an L5-S1 decompression surgery.", True),
     ("The claimant is a candidate for surgical decompression.", True),
+    # The patient's wish, a surgeon's recommendation.
+    ("The patient is not interested in surgery.", False),
+    ("The patient does not want surgery.", False),
+    ("The patient declines surgery.", False),
+    ("Surgery is not being contemplated.", False),
+    ("The surgeon recommended surgery.", True),
+    ("The patient would like to proceed with surgery.", True),
 ]
 
 RATIONALE_CASES = [
@@ -131,6 +138,8 @@ RATIONALE_CASES = [
     ("No clinical rationale for the study was provided.", False),
     ("The physician clearly stated why the EMG was requested.", True),
     ("The treating physician explained how the MRI results would change the treatment plan.", True),
+    ("The reason for the study was not documented.", False),
+    ("The physician documented the reason for the repeat MRI: a new foot drop.", True),
 ]
 
 LESION_CASES = [
@@ -140,6 +149,9 @@ LESION_CASES = [
     ("The examination showed a positive McMurray sign and joint line tenderness.", True),
     ("Physical examination findings suggest a possible meniscal tear.", True),
     ("Impingement signs were positive on the right.", True),
+    ("The physical examination was unremarkable.", False),
+    ("Examination of the knee was within normal limits.", False),
+    ("The examination was unremarkable except for a positive McMurray test.", True),
 ]
 
 FILM_CASES = [
