@@ -48,6 +48,7 @@ RED_FLAG_CASES = [
     ("Red flags are absent.", False),
     ("There is no suspicion for an occult fracture.", False),
     ("There is no concern for cauda equina syndrome.", False),
+    ("The patient denies red flag symptoms.", False),
     ("The records describe red flags, including bowel incontinence.", True),
     ("The physician suspects a fracture of the scaphoid.", True),
     ("There is concern for an occult fracture.", True),
@@ -69,6 +70,9 @@ NEURO_CASES = [
     # The examination as other reviewers report it: normal, or the deficit by its root or reflex.
     ("The neurological examination was within normal limits.", False),
     ("The neurologic exam is unremarkable.", False),
+    ("Motor and sensory examinations were normal.", False),
+    ("There were no sensory or motor deficits.", False),
+    ("Reflexes are absent at the ankles bilaterally.", True),
     ("Objective neurologic deficits are absent.", False),
     ("Deep tendon reflexes were 2+ and symmetric.", False),
     ("The examination does not reveal any radicular findings.", False),
@@ -112,6 +116,10 @@ CARE_CASES = [
     ("Conservative management has provided no lasting benefit.", True),
     ("The patient remains symptomatic after a course of physical therapy.", True),
     ("There was no improvement with physical therapy.", True),
+    ("She did not benefit from physical therapy.", True),
+    ("Conservative treatment has been ineffective.", True),
+    ("The patient is currently in physical therapy and improving.", False),
+    ("There is insufficient documentation of a failed trial of physical therapy.", False),
     ("The patient has completed 12 sessions of physical therapy with minimal improvement.", True),
 ]
 
@@ -184,6 +192,10 @@ GUIDELINE_VOICE = [
     "Findings that identify nerve compromise warrant imaging in patients who do not respond to treatment.",
     "The utilization review denied the MRI for lack of neurological deficits.",
     "Imaging is reserved for patients who have red flags.",
+    # The criteria listed, a counterfactual, a condition in the subjunctive.
+    "Criteria include failure of conservative treatment and objective neurologic findings.",
+    "Had conservative treatment failed, an MRI could be considered.",
+    "An MRI would be indicated if neurologic deficits were present.",
     # Verbatim excerpt text (guidelines/*-imaging.yaml, *-electrodiagnostic.yaml).
     "Most patients improve quickly, provided red flag conditions are ruled out.",
     "Neuroimaging is not recommended in patients who sustained a concussion/mTBI beyond the emergency "

@@ -93,6 +93,11 @@ IMPROVED_CASES = [
     ("The patient has benefited from prior acupuncture with decreased pain and increased activity.", True),
     ("Her pain decreased from 7/10 to 4/10 after the prior sessions.", True),
     ("The prior chiropractic treatment provided significant relief.", True),
+    ("The outcome of the prior physical therapy is not known.", False),
+    ("The results of the previous acupuncture are not described.", False),
+    ("The patient had physical therapy in the past without improvement.", False),
+    ("The patient reports some improvement with prior chiropractic care.", True),
+    ("Prior physical therapy was reported to be beneficial.", True),
 ]
 
 DEFICITS_CASES = [
