@@ -84,6 +84,7 @@ GOALS_CASES = [
     ("Documented treatment goals have not been provided for this course.", False),
     ("Clear goals were neither set nor reviewed with the patient.", False),
     ("Clear goals are stated in the therapist's plan of care.", True),
+    ("Goals were not discussed.", False),
 ]
 
 MONITORING_CASES = [
@@ -105,6 +106,7 @@ MONITORING_CASES = [
     ("A follow-up schedule with objective outcome measures is documented.", True),
     ("Nor is there any indication of who would follow the claimant's progress.", False),
     ("The physician will follow his progress at monthly visits.", True),
+    ("Outcomes will not be measured.", False),
 ]
 
 CONTRA_CASES = [

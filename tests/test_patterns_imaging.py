@@ -95,6 +95,9 @@ SYMPTOM_CASES = [
     ("He reports numbness and tingling in the fingers.", True),
     ("The patient complains of pain radiating down the left leg.", True),
     ("She has radicular symptoms into the right arm.", True),
+    ("The pain does not radiate.", False),
+    ("There is no radiation of pain into the legs.", False),
+    ("The pain radiates into the left arm.", True),
 ]
 
 CARE_CASES = [
@@ -147,6 +150,7 @@ RATIONALE_CASES = [
     ("The physician clearly stated why the EMG was requested.", True),
     ("The treating physician explained how the MRI results would change the treatment plan.", True),
     ("The reason for the study was not documented.", False),
+    ("It is unclear what the EMG is intended to rule out.", False),
     ("The physician documented the reason for the repeat MRI: a new foot drop.", True),
 ]
 
@@ -158,6 +162,7 @@ LESION_CASES = [
     ("Physical examination findings suggest a possible meniscal tear.", True),
     ("Impingement signs were positive on the right.", True),
     ("The physical examination was unremarkable.", False),
+    ("Examination findings were nonspecific.", False),
     ("Examination of the knee was within normal limits.", False),
     ("The examination was unremarkable except for a positive McMurray test.", True),
 ]

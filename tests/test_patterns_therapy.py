@@ -44,6 +44,9 @@ PRIOR_CASES = [
     ("The notes list the previous twelve treatments and their dates.", 12),
     ("The therapist reports on the initial 6 sessions.", 6),
     ("She has finished 5 physical therapy visits to date.", 5),
+    ("The patient has participated in 12 physical therapy sessions.", 12),
+    ("The claimant has been through 6 sessions of acupuncture.", 6),
+    ("She has done 8 chiropractic visits.", 8),
 ]
 
 # The original request of a partial authorization (the request's own count
@@ -161,6 +164,8 @@ CONTROLS = [
     "The patient reports neck pain radiating to the left arm.",
     "Physical therapy was requested on 12/01/2016.",
     "The request is for 12 sessions of physical therapy.",
+    "The request included 12 sessions of physical therapy.",
+    "The patient is scheduled for 12 sessions.",
     "She was seen for follow-up 6 weeks after the injury.",
     "The diagnoses include lumbar strain and cervical radiculitis.",
     "He works full duty as a warehouse clerk.",
