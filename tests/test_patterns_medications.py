@@ -90,12 +90,16 @@ CASES = {
         ("There is no documentation of acute spasm.", False),
         ("Palpation revealed paravertebral muscle spasm.", True),
         ("The examination documented lumbar muscle spasms on 12/01/2016.", True),
+        ("Spasm is absent.", False),
     ],
     SHORT_MR: [
         ("The patient has been taking the muscle relaxant since early 2015.", False),
         ("The records reflect ongoing use of this medication.", False),
         ("There is no indication that its use will be short-term.", False),
         ("The prescription is documented as a short course for an acute flare.", True),
+        ("The patient has been on Flexeril for several months.", False),
+        ("The patient has been taking cyclobenzaprine for over a year.", False),
+        ("The muscle relaxant has been prescribed chronically.", False),
     ],
     NEURO: [
         ("There is no documentation of neuropathic pain on examination.", False),

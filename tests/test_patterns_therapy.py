@@ -127,6 +127,7 @@ REHAB_CASES = [
     ("The patient is currently participating in a physical therapy program.", True),
     ("He is engaged in a home exercise program as well.", True),
     ("She is attending functional restoration three days a week.", True),
+    ("The patient performs a daily home exercise program.", True),
     ("There is no evidence that the treatment would be an adjunct to physical rehabilitation.", False),
     ("The patient is not enrolled in a program of functional restoration.", False),
     ("The records do not show that the unit would be used as an adjunct to an exercise program.", False),
