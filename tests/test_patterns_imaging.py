@@ -74,6 +74,9 @@ NEURO_CASES = [
     ("There were no sensory or motor deficits.", False),
     ("Reflexes are absent at the ankles bilaterally.", True),
     ("Objective neurologic deficits are absent.", False),
+    # An affirm word before the topic, the negated or missing finding after it.
+    ("Objective neurologic deficits were not found.", False),
+    ("Objective evidence of radiculopathy on exam is lacking.", False),
     ("Deep tendon reflexes were 2+ and symmetric.", False),
     ("The examination does not reveal any radicular findings.", False),
     ("Examination revealed decreased sensation in the L5 dermatome.", True),
@@ -96,6 +99,7 @@ SYMPTOM_CASES = [
     ("The patient complains of pain radiating down the left leg.", True),
     ("She has radicular symptoms into the right arm.", True),
     ("The pain does not radiate.", False),
+    ("Clear radicular symptoms are lacking.", False),
     ("There is no radiation of pain into the legs.", False),
     ("The pain radiates into the left arm.", True),
 ]
