@@ -107,6 +107,8 @@ MONITORING_CASES = [
     ("Nor is there any indication of who would follow the claimant's progress.", False),
     ("The physician will follow his progress at monthly visits.", True),
     ("Outcomes will not be measured.", False),
+    ("Progress with the home program will not be tracked.", False),
+    ("Progress with the home program will be tracked by the therapist.", True),
 ]
 
 CONTRA_CASES = [
