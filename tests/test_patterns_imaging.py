@@ -205,6 +205,8 @@ GUIDELINE_VOICE = [
     "Criteria include failure of conservative treatment and objective neurologic findings.",
     "Had conservative treatment failed, an MRI could be considered.",
     "An MRI would be indicated if neurologic deficits were present.",
+    # Patients in general.
+    "Patients who have not responded to conservative treatment may be candidates for surgery.",
     # Verbatim excerpt text (guidelines/*-imaging.yaml, *-electrodiagnostic.yaml).
     "Most patients improve quickly, provided red flag conditions are ruled out.",
     "Neuroimaging is not recommended in patients who sustained a concussion/mTBI beyond the emergency "

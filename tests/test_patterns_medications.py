@@ -192,6 +192,8 @@ GUIDELINE_VOICE = [
     "Continued use is based upon documented pain relief and functional improvement.",
     "The medication may be continued if functional improvement is documented.",
     "Continuation is appropriate when the medication allows the patient to return to work.",
+    "Opioids are continued when the medication reduces pain and improves function.",
+    "Tapering is studied less in the patient population receiving chronic opioid treatment.",
     "Topical agents are recommended when the pain is neuropathic in nature.",
 ]
 

@@ -199,6 +199,8 @@ GUIDELINE_VOICE = [
     "A total up to 18 visits, over 6-8 weeks, may be appropriate with documentation of objective functional improvement.",
     "The MTUS notes that acupuncture is an option when pain medication is reduced or not tolerated.",
     "Treatment beyond the initial trial is for patients who do not respond to the first visits.",
+    "Physical therapy visits beyond the recommended number require documentation of exceptional factors.",
+    "Patients who have not improved with the first visits are reassessed.",
 ]
 
 
