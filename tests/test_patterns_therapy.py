@@ -69,6 +69,7 @@ EXCEED_CASES = [
     ("The request is not in excess of the guidelines.", False),
     ("The number of sessions requested is more than the guidelines allow.", True),
     ("The request is beyond the guideline recommendations.", True),
+    ("The additional 12 visits would bring the total to 36, well above the 10 recommended.", True),
 ]
 
 IMPROVED_CASES = [
