@@ -57,6 +57,9 @@ NEED_CASES = [
     ("The report describes why the specific equipment is necessary for the prescribed program.", True),
     ("The request is supported by a statement of why the patient needs this kit.", True),
     ("The therapist explains that the home program has failed and that he needs pool and machine access.", True),
+    ("There is no indication that the patient cannot perform a home exercise program without the equipment.", False),
+    ("There is no rationale provided for the equipment.", False),
+    ("The therapist documented that she cannot perform her home exercise program without the pulley.", True),
 ]
 
 GOALS_CASES = [
@@ -81,6 +84,7 @@ GOALS_CASES = [
     ("Documented treatment goals have not been provided for this course.", False),
     ("Clear goals were neither set nor reviewed with the patient.", False),
     ("Clear goals are stated in the therapist's plan of care.", True),
+    ("Goals were not discussed.", False),
 ]
 
 MONITORING_CASES = [
@@ -102,6 +106,9 @@ MONITORING_CASES = [
     ("A follow-up schedule with objective outcome measures is documented.", True),
     ("Nor is there any indication of who would follow the claimant's progress.", False),
     ("The physician will follow his progress at monthly visits.", True),
+    ("Outcomes will not be measured.", False),
+    ("Progress with the home program will not be tracked.", False),
+    ("Progress with the home program will be tracked by the therapist.", True),
 ]
 
 CONTRA_CASES = [

@@ -44,6 +44,16 @@ RED_FLAG_CASES = [
     ("The surgeon documented progressive neurological deficits in both legs.", True),
     ("An infection is suspected at the prior surgical site.", True),
     ("There is evidence of a cauda equina syndrome.", True),
+    # Other reviewers' words: the state after the topic, a suspicion, "has".
+    ("Red flags are absent.", False),
+    ("There is no suspicion for an occult fracture.", False),
+    ("There is no concern for cauda equina syndrome.", False),
+    ("The patient denies red flag symptoms.", False),
+    ("The records describe red flags, including bowel incontinence.", True),
+    ("The physician suspects a fracture of the scaphoid.", True),
+    ("There is concern for an occult fracture.", True),
+    ("The patient has progressive neurologic deficits.", True),
+    ("There is clinical suspicion of infection.", True),
 ]
 
 NEURO_CASES = [
@@ -57,6 +67,30 @@ NEURO_CASES = [
     ("The physician documented a neurologic deficit in the right arm.", True),
     ("Examination revealed a positive Spurling test on the left.", True),
     ("There are objective findings consistent with lumbar radiculopathy.", True),
+    # The examination as other reviewers report it: normal, or the deficit by its root or reflex.
+    ("The neurological examination was within normal limits.", False),
+    ("The neurologic exam is unremarkable.", False),
+    ("Motor and sensory examinations were normal.", False),
+    ("The patient has a normal neurological examination.", False),
+    ("The neurological examination revealed no deficits.", False),
+    ("There were no sensory or motor deficits.", False),
+    ("Reflexes are absent at the ankles bilaterally.", True),
+    ("Objective neurologic deficits are absent.", False),
+    # An affirm word before the topic, the negated or missing finding after it.
+    ("Objective neurologic deficits were not found.", False),
+    ("Objective evidence of radiculopathy on exam is lacking.", False),
+    ("Deep tendon reflexes were 2+ and symmetric.", False),
+    ("The examination does not reveal any radicular findings.", False),
+    ("Examination revealed decreased sensation in the L5 dermatome.", True),
+    ("There was weakness of the extensor hallucis longus on the left.", True),
+    ("Diminished left ankle reflex was noted.", True),
+    ("He has an absent Achilles reflex on the right.", True),
+    ("Straight leg raise was positive on the left at 40 degrees.", True),
+    ("The examination shows diminished sensation in the C6 distribution.", True),
+    ("There was 4/5 strength of the left ankle dorsiflexors.", True),
+    ("Neurologic examination revealed 4/5 strength in the left EHL.", True),
+    ("Spurling's test was positive on the left, otherwise the examination was normal.", True),
+    ("The neurological examination was unremarkable except for decreased sensation in the S1 dermatome.", True),
 ]
 
 SYMPTOM_CASES = [
@@ -66,6 +100,10 @@ SYMPTOM_CASES = [
     ("He reports numbness and tingling in the fingers.", True),
     ("The patient complains of pain radiating down the left leg.", True),
     ("She has radicular symptoms into the right arm.", True),
+    ("The pain does not radiate.", False),
+    ("Clear radicular symptoms are lacking.", False),
+    ("There is no radiation of pain into the legs.", False),
+    ("The pain radiates into the left arm.", True),
 ]
 
 CARE_CASES = [
@@ -78,6 +116,21 @@ CARE_CASES = [
     ("He has failed conservative treatment, including medications and a home program.", True),
     ("Conservative care over six weeks brought little change.", True),
     ("The claimant did not improve with physical therapy.", True),
+    # Failure stated with "no relief", "in spite of", "failed to respond"; a trial not had.
+    ("Conservative treatment has not been tried.", False),
+    ("Physical therapy has not been tried for the shoulder.", False),
+    ("Symptoms have persisted in spite of conservative treatment.", True),
+    ("The claimant has failed to respond to conservative care.", True),
+    ("The patient has had no relief with conservative treatment.", True),
+    ("Conservative management has provided no lasting benefit.", True),
+    ("The patient remains symptomatic after a course of physical therapy.", True),
+    ("There was no improvement with physical therapy.", True),
+    ("She did not benefit from physical therapy.", True),
+    ("The patient has undergone physical therapy, acupuncture and chiropractic care with persistent pain.", True),
+    ("Conservative treatment has been ineffective.", True),
+    ("The patient is currently in physical therapy and improving.", False),
+    ("There is insufficient documentation of a failed trial of physical therapy.", False),
+    ("The patient has completed 12 sessions of physical therapy with minimal improvement.", True),
 ]
 
 SURGERY_CASES = [
@@ -88,6 +141,13 @@ SURGERY_CASES = [
     ("Surgery has been discussed with the claimant.", True),
     ("The spine surgeon is planning an L5-S1 decompression surgery.", True),
     ("The claimant is a candidate for surgical decompression.", True),
+    # The patient's wish, a surgeon's recommendation.
+    ("The patient is not interested in surgery.", False),
+    ("The patient does not want surgery.", False),
+    ("The patient declines surgery.", False),
+    ("Surgery is not being contemplated.", False),
+    ("The surgeon recommended surgery.", True),
+    ("The patient would like to proceed with surgery.", True),
 ]
 
 RATIONALE_CASES = [
@@ -96,6 +156,9 @@ RATIONALE_CASES = [
     ("No clinical rationale for the study was provided.", False),
     ("The physician clearly stated why the EMG was requested.", True),
     ("The treating physician explained how the MRI results would change the treatment plan.", True),
+    ("The reason for the study was not documented.", False),
+    ("It is unclear what the EMG is intended to rule out.", False),
+    ("The physician documented the reason for the repeat MRI: a new foot drop.", True),
 ]
 
 LESION_CASES = [
@@ -105,6 +168,10 @@ LESION_CASES = [
     ("The examination showed a positive McMurray sign and joint line tenderness.", True),
     ("Physical examination findings suggest a possible meniscal tear.", True),
     ("Impingement signs were positive on the right.", True),
+    ("The physical examination was unremarkable.", False),
+    ("Examination findings were nonspecific.", False),
+    ("Examination of the knee was within normal limits.", False),
+    ("The examination was unremarkable except for a positive McMurray test.", True),
 ]
 
 FILM_CASES = [
@@ -122,6 +189,9 @@ CONTROLS = [
     "The request for EMG/NCV of the upper extremities is medically necessary.",
     "She works as a cashier and was injured lifting a box.",
     "He was seen for follow-up on 11/30/2016.",
+    # A complaint of weakness or numbness is no examination finding.
+    "The patient states she has decreased strength in the arm.",
+    "She has decreased sensation of the lateral foot.",
 ]
 
 # Guideline text, quoted or paraphrased, that must never give a fact, even
@@ -133,6 +203,13 @@ GUIDELINE_VOICE = [
     "Per ACOEM, special studies are not needed until after a period of conservative care.",
     "Findings that identify nerve compromise warrant imaging in patients who do not respond to treatment.",
     "The utilization review denied the MRI for lack of neurological deficits.",
+    "Imaging is reserved for patients who have red flags.",
+    # The criteria listed, a counterfactual, a condition in the subjunctive.
+    "Criteria include failure of conservative treatment and objective neurologic findings.",
+    "Had conservative treatment failed, an MRI could be considered.",
+    "An MRI would be indicated if neurologic deficits were present.",
+    # Patients in general.
+    "Patients who have not responded to conservative treatment may be candidates for surgery.",
     # Verbatim excerpt text (guidelines/*-imaging.yaml, *-electrodiagnostic.yaml).
     "Most patients improve quickly, provided red flag conditions are ruled out.",
     "Neuroimaging is not recommended in patients who sustained a concussion/mTBI beyond the emergency "

@@ -48,6 +48,11 @@ CASES = {
         ("The claimant reported a reduction in pain from 8/10 to 4/10 with the medication.", True),
         ("She has experienced meaningful pain relief with its use.", True),
         ("The notes document improved pain levels with the regimen.", True),
+        # The medication as the subject of the verb.
+        ("The medication reduces his pain from 8/10 to 4/10.", True),
+        ("The medication helps with pain.", True),
+        ("The medication does not reduce his pain.", False),
+        ("Decrease in pain with the medication was not indicated.", False),
     ],
     FUNCTION: [
         ("The notes do not show improvement in activities of daily living with the medication.", False),
@@ -56,6 +61,10 @@ CASES = {
         ("Functional improvement has not been demonstrated on the current regimen.", False),
         ("The physician documented improved function, with the patient now able to work full duty.", True),
         ("He has gained objective improvement in activities of daily living with the regimen.", True),
+        # What the medication makes possible.
+        ("The medication allows her to perform household chores.", True),
+        ("With the medication he is able to walk longer and do his activities of daily living.", True),
+        ("The medication does not allow her to perform household chores.", False),
     ],
     MONITOR: [
         ("No urine drug screen results were submitted.", False),
@@ -66,6 +75,8 @@ CASES = {
         ("A urine drug test from last month was consistent with the prescribed medications.", True),
         ("The CURES report was reviewed and shows a single prescriber.", True),
         ("An opioid agreement was signed at the first visit.", True),
+        ("Urine drug screens have been appropriate.", True),
+        ("The last urine drug screen was inconsistent with the prescribed medications.", True),
     ],
     ADVERSE: [
         ("The patient reports significant sedation and other side effects from the opioid.", True),
@@ -79,18 +90,26 @@ CASES = {
         ("There is no documentation of acute spasm.", False),
         ("Palpation revealed paravertebral muscle spasm.", True),
         ("The examination documented lumbar muscle spasms on 12/01/2016.", True),
+        ("Spasm is absent.", False),
     ],
     SHORT_MR: [
         ("The patient has been taking the muscle relaxant since early 2015.", False),
         ("The records reflect ongoing use of this medication.", False),
         ("There is no indication that its use will be short-term.", False),
         ("The prescription is documented as a short course for an acute flare.", True),
+        ("The patient has been on Flexeril for several months.", False),
+        ("The patient has been taking cyclobenzaprine for over a year.", False),
+        ("The muscle relaxant has been prescribed chronically.", False),
     ],
     NEURO: [
         ("There is no documentation of neuropathic pain on examination.", False),
         ("The patient does not complain of neuropathic symptoms.", False),
         ("The examination findings are consistent with neuropathic pain in the left leg.", True),
         ("He has a diagnosis of diabetic peripheral neuropathy.", True),
+        ("The patient's pain is not neuropathic in nature.", False),
+        ("Neuropathic pain is not documented.", False),
+        ("The pain is described as burning and neuropathic.", True),
+        ("The patient's pain is neuropathic in nature.", True),
     ],
     SHORT_NSAID: [
         ("The NSAID is prescribed for a brief course during the subacute phase of the injury.", True),
@@ -112,6 +131,8 @@ CASES = {
         ("The patient has a history of peptic ulcer.", True),
         ("He reports dyspepsia with the NSAID.", True),
         ("The patient is on concurrent aspirin therapy and takes an NSAID.", True),
+        ("He is under age 65 with no history of ulcers.", False),
+        ("The patient reports gastric upset with NSAIDs.", True),
     ],
     ON_NSAID: [
         ("The patient is taking naproxen twice daily.", True),
@@ -125,6 +146,11 @@ CASES = {
         ("Trials of first-line therapy have failed, as documented in the notes.", True),
         ("There is no documentation of failed trials of first-line, non-opioid treatments.", False),
         ("The records document failure of first-line, non-opioid treatments.", True),
+        # The drug named, tried or not tolerated.
+        ("The patient has not tried gabapentin or an antidepressant.", False),
+        ("Gabapentin was not tried.", False),
+        ("Gabapentin was tried without benefit.", True),
+        ("The patient did not tolerate gabapentin.", True),
     ],
     ORAL: [
         ("The records do not explain why a topical product is needed instead of an oral medication.", False),
@@ -165,6 +191,10 @@ GUIDELINE_VOICE = [
     "Muscle relaxants may be appropriate for short-term treatment of acute muscle spasm.",
     "Continued use is based upon documented pain relief and functional improvement.",
     "The medication may be continued if functional improvement is documented.",
+    "Continuation is appropriate when the medication allows the patient to return to work.",
+    "Opioids are continued when the medication reduces pain and improves function.",
+    "Tapering is studied less in the patient population receiving chronic opioid treatment.",
+    "Topical agents are recommended when the pain is neuropathic in nature.",
 ]
 
 

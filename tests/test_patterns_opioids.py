@@ -47,6 +47,9 @@ FINDINGS = [
     ("The records lack pain scores with and without the medication.", {RELIEF: False}),
     ("There is no documentation of pain levels before and after taking the medication.", {RELIEF: False}),
     ("Pain was rated 8/10 without medications and 4/10 with medications.", {RELIEF: True}),
+    # A share of relief on the medication.
+    ("The patient reports 40% relief with Norco.", {RELIEF: True}),
+    ("There is no documentation of 50% relief with the medication.", {RELIEF: False}),
     ("The notes record VAS scores with and without the opioid at each visit.", {RELIEF: True}),
     # Monitoring without the word "urine".
     ("There is no recent drug screen in the records.", {MONITOR: False}),

@@ -73,6 +73,7 @@ PARAPHRASES = [
     (EXAM, "The neurological examination was normal.", False),
     (EXAM, "There were no dermatomal sensory deficits.", False),
     (EXAM, "The physician did not document objective signs of radiculopathy on the most recent visit.", False),
+    (EXAM, "Objective evidence of radiculopathy on exam is lacking.", False),
     # Corroboration by imaging or electrodiagnostic testing.
     (CORROB, "The MRI shows a disc extrusion at L4-5 with nerve root impingement.", True),
     (CORROB, "An EMG confirmed an acute left C6 radiculopathy.", True),

@@ -44,6 +44,9 @@ PRIOR_CASES = [
     ("The notes list the previous twelve treatments and their dates.", 12),
     ("The therapist reports on the initial 6 sessions.", 6),
     ("She has finished 5 physical therapy visits to date.", 5),
+    ("The patient has participated in 12 physical therapy sessions.", 12),
+    ("The claimant has been through 6 sessions of acupuncture.", 6),
+    ("She has done 8 chiropractic visits.", 8),
 ]
 
 # The original request of a partial authorization (the request's own count
@@ -64,6 +67,9 @@ EXCEED_CASES = [
     ("The requested visits are within the guideline recommendation for this condition.", False),
     ("Six visits do not exceed the guidelines for radiculitis.", False),
     ("The request is not in excess of the guidelines.", False),
+    ("The number of sessions requested is more than the guidelines allow.", True),
+    ("The request is beyond the guideline recommendations.", True),
+    ("The additional 12 visits would bring the total to 36, well above the 10 recommended.", True),
 ]
 
 IMPROVED_CASES = [
@@ -79,6 +85,23 @@ IMPROVED_CASES = [
     ("Range of motion improved with the previous treatment, and measurable gains in function are documented.", True),
     ("She completed six visits with significant improvement.", True),
     ("The treating physician reports that therapy has been beneficial.", True),
+    # What the visits did, with the patient or the therapy as subject.
+    ("Objective functional improvement from the completed visits is absent.", False),
+    ("The patient did not improve with the prior physical therapy.", False),
+    ("Prior physical therapy did not provide any lasting benefit.", False),
+    ("The prior acupuncture sessions were not helpful.", False),
+    ("Previous physical therapy provided no relief.", False),
+    ("The patient reports that the prior physical therapy helped.", True),
+    ("Prior therapy resulted in improved range of motion and strength.", True),
+    ("The patient improved with the previous course of physical therapy.", True),
+    ("The patient has benefited from prior acupuncture with decreased pain and increased activity.", True),
+    ("Her pain decreased from 7/10 to 4/10 after the prior sessions.", True),
+    ("The prior chiropractic treatment provided significant relief.", True),
+    ("The outcome of the prior physical therapy is not known.", False),
+    ("The results of the previous acupuncture are not described.", False),
+    ("The patient had physical therapy in the past without improvement.", False),
+    ("The patient reports some improvement with prior chiropractic care.", True),
+    ("Prior physical therapy was reported to be beneficial.", True),
 ]
 
 DEFICITS_CASES = [
@@ -94,6 +117,9 @@ NEED_CASES = [
     ("It is unclear why the patient cannot continue her exercises at home.", False),
     ("There is no rationale for further supervised therapy.", False),
     ("The provider gives no justification for additional formal therapy sessions.", False),
+    ("There is no explanation why the patient could not transition to a home exercise program.", False),
+    ("It is not clear why the patient would need additional supervised therapy.", False),
+    ("The therapist explained why the patient needs further skilled therapy.", True),
     ("The therapist explains why a home exercise program alone is not enough for this patient.", True),
     ("The records document the reasons for continued supervised therapy: she cannot yet lift safely on her own.", True),
 ]
@@ -102,6 +128,7 @@ REHAB_CASES = [
     ("The patient is currently participating in a physical therapy program.", True),
     ("He is engaged in a home exercise program as well.", True),
     ("She is attending functional restoration three days a week.", True),
+    ("The patient performs a daily home exercise program.", True),
     ("There is no evidence that the treatment would be an adjunct to physical rehabilitation.", False),
     ("The patient is not enrolled in a program of functional restoration.", False),
     ("The records do not show that the unit would be used as an adjunct to an exercise program.", False),
@@ -139,11 +166,18 @@ CONTROLS = [
     "The patient reports neck pain radiating to the left arm.",
     "Physical therapy was requested on 12/01/2016.",
     "The request is for 12 sessions of physical therapy.",
+    "The request included 12 sessions of physical therapy.",
+    "The patient is scheduled for 12 sessions.",
     "She was seen for follow-up 6 weeks after the injury.",
     "The diagnoses include lumbar strain and cervical radiculitis.",
     "He works full duty as a warehouse clerk.",
     "Therefore, the request for physical therapy is not medically necessary.",
     "The acupuncture request is medically necessary.",
+    # The conservative care that failed (conservative_care_failed), not what these visits achieved.
+    "There is no indication the patient has failed to improve with conservative treatment.",
+    "The patient would benefit from additional physical therapy.",
+    # "above" names the guideline cited, not a count beyond it.
+    "There are no findings suggestive of the pathologies outlined in the above guidelines.",
 ]
 
 
@@ -165,6 +199,9 @@ GUIDELINE_VOICE = [
     "ODG states that when the number of visits exceeds the guideline, exceptional factors should be noted.",
     "A total up to 18 visits, over 6-8 weeks, may be appropriate with documentation of objective functional improvement.",
     "The MTUS notes that acupuncture is an option when pain medication is reduced or not tolerated.",
+    "Treatment beyond the initial trial is for patients who do not respond to the first visits.",
+    "Physical therapy visits beyond the recommended number require documentation of exceptional factors.",
+    "Patients who have not improved with the first visits are reassessed.",
 ]
 
 
