@@ -105,12 +105,6 @@ def test_a_one_command_process_freezes_its_rule_base_and_collects_again():
 
 def test_the_app_called_in_a_longer_lived_process_freezes_nothing_it_loads(cli):
     import gc
-    import re
-    # Compiled patterns that an earlier in-process bulk run froze may sit in re's
-    # cache (512 entries): compiling more during this run evicts them, and a
-    # frozen object freed lowers the count without anything being frozen. Empty
-    # the cache first, so that only a freeze can change the count.
-    re.purge()
     gc.collect()
     enabled, before = gc.isenabled(), gc.get_freeze_count()
     result = cli("evaluate", SEED, *RULES)
