@@ -113,3 +113,16 @@ def test_the_app_called_in_a_longer_lived_process_freezes_nothing_it_loads(cli):
     # the count may fall, when objects frozen earlier in this process are freed
     # (compiled patterns evicted from re's cache).
     assert gc.isenabled() == enabled and gc.get_freeze_count() <= before
+
+
+def test_a_bulk_run_in_a_longer_lived_process_hands_back_what_it_froze(cli):
+    # evaluate --jsonl freezes the loaded rule base for its loop (the collector would walk
+    # it over and over); called in-process, it unfreezes at the end, so nothing stays
+    # out of the collector's reach.
+    import gc
+    gc.collect()
+    before = gc.get_freeze_count()
+    line = json.dumps({"case_id": "c", "items": [{"name": "Gym membership"}]})
+    result = cli("evaluate", "--jsonl", "-", *RULES, input=line + "\n" + line + "\n")
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled() and gc.get_freeze_count() <= before
