@@ -97,6 +97,7 @@ PARAPHRASES = [
     (RELIEF, "After the prior block he had no improvement.", False),
     (RELIEF, "She reports 30% relief after the last epidural.", False),
     (RELIEF, "The earlier ESI gave 70% relief for only two weeks.", False),
+    (RELIEF, "The prior epidural injection provided 60 percent improvement for three months.", True),
     # Work status.
     (FULL_DUTY, "He returned to full duty last month.", True),
     (FULL_DUTY, "The employee is working regular duty without restrictions.", True),
@@ -311,3 +312,12 @@ def test_shipped_patterns_are_conclusion_blind_on_this_topics_letters(shipped_rb
 CATEGORIES = {"preoperative_testing", "preoperative_coagulation_testing", "preoperative_urinalysis",
               "cold_therapy_unit", "sling", "epidural_steroid_injection", "functional_capacity_evaluation",
               "cervical_pillow"}
+
+
+@pytest.mark.parametrize("sentence", [
+    "The patient reports 40% relief with Norco.",
+    "Her medications give 70% pain relief.",
+])
+def test_a_medications_share_of_relief_is_not_an_injections(sentence):
+    for facts in (read(sentence), read_in_case(sentence)):
+        assert RELIEF not in facts, facts
