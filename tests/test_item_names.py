@@ -202,6 +202,15 @@ CATEGORIES = [
     ("PA-C assistant", "assistant_surgeon"),
     ("F/U visit in 4 weeks", "consultation"),
     ("Evaluation by a neurosurgeon", "consultation"),
+    # An opioid's transdermal patch is an opioid (the opioid rules decide it), not a topical analgesic.
+    ("Butrans patch 10mcg/hr #4", "opioid"),
+    ("Fentanyl patch 25mcg", "opioid"),
+    ("Duragesic 50mcg/hr", "opioid"),
+    ("Buprenorphine 2mg sublingual", "opioid"),
+    ("Lidoderm 5% patch #30", "topical_analgesic"),
+    ("Flector patch 1.3%", "topical_analgesic"),
+    ("Terocin patches #20", "topical_analgesic"),
+    ("Compound cream with tramadol 5%", "topical_analgesic"),
 ]
 
 
@@ -236,6 +245,15 @@ REGIONS = [
     ("3T MRI of the brain", "head"),
     ("MRI L/S w/o contrast", "lumbar"),
     ("MRI C/S without contrast", "cervical"),
+    # The spine's abbreviations, as requests write them.
+    ("MRI of the L-spine", "lumbar"),
+    ("MRI LS spine without contrast", "lumbar"),
+    ("X-rays of the L/S spine", "lumbar"),
+    ("C-spine MRI", "cervical"),
+    ("X-ray of the Cspine, 3 views", "cervical"),
+    ("MRI of the T-spine", "thoracic"),
+    ("MRI of the spine", "unspecified"),
+    ("X-ray of all spine segments", "unspecified"),
 ]
 
 

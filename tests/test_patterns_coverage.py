@@ -167,35 +167,3 @@ def test_a_count_after_an_opening_without_article_is_read():
 def test_home_health_category(name, category):
     rb = load_rulebase(ROOT / "rules", ROOT / "guidelines")
     assert rb.items.category_of(name) == category
-
-
-@pytest.mark.parametrize("name, category", [
-    # An opioid's transdermal patch is an opioid (the opioid rules decide it), not a topical analgesic.
-    ("Butrans patch 10mcg/hr #4", "opioid"),
-    ("Fentanyl patch 25mcg", "opioid"),
-    ("Duragesic 50mcg/hr", "opioid"),
-    ("Buprenorphine 2mg sublingual", "opioid"),
-    ("Lidoderm 5% patch #30", "topical_analgesic"),
-    ("Flector patch 1.3%", "topical_analgesic"),
-    ("Terocin patches #20", "topical_analgesic"),
-    ("Compound cream with tramadol 5%", "topical_analgesic"),
-])
-def test_opioid_patches_are_opioids(name, category):
-    rb = load_rulebase(ROOT / "rules", ROOT / "guidelines")
-    assert rb.items.category_of(name) == category
-
-
-@pytest.mark.parametrize("name, region", [
-    # The spine's abbreviations, as requests write them.
-    ("MRI of the L-spine", "lumbar"),
-    ("MRI LS spine without contrast", "lumbar"),
-    ("X-rays of the L/S spine", "lumbar"),
-    ("C-spine MRI", "cervical"),
-    ("X-ray of the Cspine, 3 views", "cervical"),
-    ("MRI of the T-spine", "thoracic"),
-    ("MRI of the spine", "unspecified"),
-    ("X-ray of all spine segments", "unspecified"),
-])
-def test_spine_abbreviations_name_the_region(name, region):
-    rb = load_rulebase(ROOT / "rules", ROOT / "guidelines")
-    assert rb.items.body_region_of(name) == region
